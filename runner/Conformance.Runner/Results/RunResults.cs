@@ -130,7 +130,7 @@ public sealed class AttachmentResult
 {
     public required string Name { get; init; }
     public required string MediaType { get; init; }
-    [JsonIgnore] public required byte[] Content { get; init; }
+    [JsonIgnore] public byte[] Content { get; init; } = [];
     public bool IsText => MediaType.StartsWith("text/", StringComparison.Ordinal) || MediaType is "application/json" or "application/x-yaml" or "application/yaml" or "application/xml";
     public string? Text => IsText ? System.Text.Encoding.UTF8.GetString(Content) : null;
     public string? Base64 => IsText ? null : Convert.ToBase64String(Content);

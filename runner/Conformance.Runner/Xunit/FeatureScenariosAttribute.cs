@@ -36,9 +36,9 @@ public sealed class FeatureScenariosAttribute(string uri, string source) : DataA
     public static IReadOnlyCollection<ITheoryDataRow> Rows(ParsedFeature feature, RunnerOptions options, string? configurationError = null)
     {
         if (configurationError is not null)
-            return [new TheoryDataRow<string>(ProblemRow) { TestDisplayName = $"{feature.Uri}: configuration error" }];
+            return [new TheoryDataRow<string>(ProblemRow) { TestDisplayName = $"{feature.Uri}: configuration error", Label = "" }];
         if (!feature.IsValid)
-            return [new TheoryDataRow<string>(ProblemRow) { TestDisplayName = $"{feature.Uri}: parse error at line {feature.ParseErrors[0].Line}, column {feature.ParseErrors[0].Column}" }];
+            return [new TheoryDataRow<string>(ProblemRow) { TestDisplayName = $"{feature.Uri}: parse error at line {feature.ParseErrors[0].Line}, column {feature.ParseErrors[0].Column}", Label = "" }];
         var rows = new List<ITheoryDataRow>();
         foreach (var pickle in feature.Pickles)
         {
@@ -47,6 +47,7 @@ public sealed class FeatureScenariosAttribute(string uri, string source) : DataA
             var row = new TheoryDataRow<string>(pickle.Id)
             {
                 TestDisplayName = feature.DisplayName(pickle),
+                Label = "", // xunit: an empty label drops the "(scenario: ...)" argument list from the display name
                 Skip = FeatureRunner.IgnoreReason(pickle),
                 DisableParallelization = tags.Contains("@serial") ? true : null,
             };
