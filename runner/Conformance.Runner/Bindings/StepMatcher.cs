@@ -18,6 +18,8 @@ public static class StepMatcher
             if (binding.Kind != StepKind.Any && stepKind != StepKind.Any && binding.Kind != stepKind) continue;
             var m = binding.Regex.Match(text);
             if (!m.Success) continue;
+            // One method under several attributes ([Given] and [When] with one text) is one binding, not an ambiguity.
+            if (matches.Exists(x => x.Binding.Method == binding.Method)) continue;
             matches.Add(new StepMatch(binding, Captures(binding, m)));
         }
         return matches;

@@ -206,16 +206,20 @@ public sealed class FeatureRunner
         if (!state.Stopped)
             await RunScenarioHooksAsync(HookType.BeforeScenario, tags, container, state, null, cancellationToken).ConfigureAwait(false);
 
+        var previousKind = StepKind.Any;
         for (var i = 0; i < pickle.Steps.Count; i++)
         {
             var step = pickle.Steps[i];
             var stepResult = result.Steps[i];
+            // Gherkin types And/But from the previous step; a '*' step stays Unknown, so it inherits here (as in Reqnroll).
+            var kind = KindOf(step.Type) is var own && own != StepKind.Any ? own : previousKind;
+            previousKind = kind;
             if (state.Stopped)
             {
                 stepResult.Status = StepStatus.Skipped;
                 continue;
             }
-            await RunStepAsync(feature, step, stepResult, container, state, cancellationToken).ConfigureAwait(false);
+            await RunStepAsync(feature, step, kind, stepResult, container, state, cancellationToken).ConfigureAwait(false);
         }
         context.CurrentStep = null;
         context.CurrentStepId = null;
@@ -272,11 +276,10 @@ public sealed class FeatureRunner
         }
     }
 
-    private async Task RunStepAsync(ParsedFeature feature, Messages.PickleStep step, StepResult stepResult, ScenarioContainer container,
+    private async Task RunStepAsync(ParsedFeature feature, Messages.PickleStep step, StepKind kind, StepResult stepResult, ScenarioContainer container,
         ScenarioState state, CancellationToken cancellationToken)
     {
         var context = container.Resolve<ScenarioContext>();
-        var kind = KindOf(step.Type);
         var location = $"{feature.Uri}:{stepResult.Line}";
         var table = step.Argument?.DataTable is { } t ? new DataTable(t.Rows.Select(r => (IReadOnlyList<string>)r.Cells.Select(c => c.Value).ToList()).ToList()) : null;
         var docString = step.Argument?.DocString is { } d ? new DocString(d.Content, string.IsNullOrEmpty(d.MediaType) ? null : d.MediaType) : null;
