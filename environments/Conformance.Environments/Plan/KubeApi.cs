@@ -68,6 +68,15 @@ public sealed class KubeApi : IDisposable
         return await ReadAsync(response, $"GET {path}", cancellationToken);
     }
 
+    /// <summary>GET of a text resource (pod logs).</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken, HttpCompletionOption.ResponseContentRead);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new KubeApiException($"GET {path}", (int)response.StatusCode, text);
+        return text;
+    }
+
     /// <summary>Server-side apply with field manager <c>conformance</c>, forcing conflicts (the harness owns these objects).</summary>
     public async Task<JsonNode> ApplyAsync(Manifest manifest, CancellationToken cancellationToken)
     {

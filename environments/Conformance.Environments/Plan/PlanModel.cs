@@ -76,7 +76,8 @@ public sealed record InstallStep(
     IReadOnlyList<WaitSpec> Waits);
 
 /// <summary>One call to the Vault HTTP API; <see cref="Body"/> may hold <see cref="Sensitive"/> values.</summary>
-public sealed record VaultCall(string Method, string Path, Dictionary<string, object?>? Body, string Purpose);
+/// <param name="AlreadyDoneWhen">An error text meaning the call's effect already exists (a reused world), not a failure.</param>
+public sealed record VaultCall(string Method, string Path, Dictionary<string, object?>? Body, string Purpose, string? AlreadyDoneWhen = null);
 
 /// <summary>Everything a world would start, apply and configure, in order.</summary>
 public sealed record WorldPlan(

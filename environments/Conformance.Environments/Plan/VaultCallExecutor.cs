@@ -26,6 +26,7 @@ public sealed class HttpVaultCallExecutor(HttpClient http, Uri address, Sensitiv
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (call.AlreadyDoneWhen is not null && text.Contains(call.AlreadyDoneWhen, StringComparison.Ordinal)) return;
             throw new InvalidOperationException(
                 $"Vault {call.Method} /v1/{call.Path} ({call.Purpose}) answered {(int)response.StatusCode}: {text.Trim()}");
         }

@@ -20,11 +20,14 @@ public static class VaultConfiguration
         ("conformance-capped", "1m", "90s"),
     ];
 
+    /// <summary>Vault's answer when enabling a mount, auth method or audit device at a taken path (a reused world).</summary>
+    public const string AlreadyInUse = "already in use";
+
     public static IReadOnlyList<VaultCall> Calls(PlanInputs inputs) =>
     [
         // Audit first, so everything after is on record; /vault/logs is chowned by the entrypoint (reference/vault.md §4).
         new("POST", "sys/audit/file", new() { ["type"] = "file", ["options"] = new Dictionary<string, object?> { ["file_path"] = Infra.AuditLogPath } },
-            "file audit device the harness reads (reference/vault.md §3.7)"),
+            "file audit device the harness reads (reference/vault.md §3.7)", AlreadyInUse),
 
         // Dev mode already mounts KV v2 at secret/ (reference/vault.md §3.1); tune it so scenarios see a known max.
         new("POST", $"sys/mounts/{KvMount}/tune", new() { ["max_lease_ttl"] = "768h" }, "KV v2 at secret/ (dev default) tuned"),
@@ -33,7 +36,7 @@ public static class VaultConfiguration
         {
             ["type"] = "database",
             ["config"] = new Dictionary<string, object?> { ["default_lease_ttl"] = "5m", ["max_lease_ttl"] = "1h" },
-        }, "database secrets engine (reference/vault.md §3.3)"),
+        }, "database secrets engine (reference/vault.md §3.3)", AlreadyInUse),
 
         // Vault is a container: it reaches Postgres by its Docker alias, not by the in-cluster Service.
         new("POST", $"{DatabaseMount}/config/{DatabaseConnection}", new()
@@ -59,7 +62,7 @@ public static class VaultConfiguration
             ["max_ttl"] = role.MaxTtl,
         }, $"database role {role.Name} (ttl {role.DefaultTtl}, max {role.MaxTtl})")),
 
-        new("POST", $"sys/auth/{KubernetesMount}", new() { ["type"] = "kubernetes" }, "Kubernetes auth method"),
+        new("POST", $"sys/auth/{KubernetesMount}", new() { ["type"] = "kubernetes" }, "Kubernetes auth method", AlreadyInUse),
 
         // Vault reaches the K3s API by its alias, which is in the serving cert thanks to --tls-san (reference/vault.md §5.1).
         new("POST", $"auth/{KubernetesMount}/config", new()

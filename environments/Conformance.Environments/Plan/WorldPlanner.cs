@@ -57,9 +57,16 @@ public static class WorldPlanner
             ["POSTGRES_PASSWORD"] = inputs.PostgresPassword,
         }, [], [Infra.Postgres.Port], Privileged: false, "pg_isready (Testcontainers.PostgreSql)"),
         new("git", options.GitServerImage, [Infra.Git.Alias], new Dictionary<string, object>(),
-            ["daemon", "--verbose", "--reuseaddr", "--export-all", "--enable=upload-pack", "--base-path=/srv/git", "/srv/git"],
+            ["/bin/sh", "-c", GitDaemonCommand],
             [Infra.Git.Port], Privileged: false, "log 'Ready to rumble' (git daemon --verbose)"),
     ];
+
+    /// <summary>git daemon speaks the pack protocol, so shallow clones work (dumb HTTP refuses them).</summary>
+    public const string GitDaemonCommand =
+        "mkdir -p /srv/git && exec git daemon --verbose --reuseaddr --export-all --enable=upload-pack --base-path=/srv/git /srv/git";
+
+    public const string StepValidatorImage = "validator-image";
+    public const string StepVaultConfiguration = "vault-configuration";
 
     public static IReadOnlyList<InstallStep> Steps(LiveOptions options, PlanInputs inputs, bool includeBridges, bool smokeNotebook)
     {
@@ -96,7 +103,7 @@ public static class WorldPlanner
                     new DeploymentAvailable(OperatorManifests.Namespace, OperatorManifests.DeploymentName),
                 ]),
             new(StepSmoke, "ESO reaches LocalStack and Vault through the bridges (after the Vault configuration)",
-                [StepEso, "vault-configuration"], SmokeManifests(inputs),
+                [StepEso, StepVaultConfiguration], SmokeManifests(inputs),
                 [
                     new ConditionTrue("external-secrets.io/v1", "ClusterSecretStore", null, "conformance-localstack", "Ready"),
                     new ConditionTrue("external-secrets.io/v1", "ClusterSecretStore", null, "conformance-vault", "Ready"),
@@ -107,7 +114,7 @@ public static class WorldPlanner
         if (smokeNotebook)
         {
             steps.Add(new(StepSmokeNotebook, "one NotebookValidationJob runs the validator image end to end",
-                [StepOperator, StepSmoke], [SmokeNotebookJob(inputs)],
+                [StepOperator, StepSmoke, StepValidatorImage], [SmokeNotebookJob(inputs)],
                 [new FieldEquals("mlops.mlops.dev/v1alpha1", "NotebookValidationJob", Infra.SmokeNamespace, "conformance-smoke",
                     "status.phase", "Succeeded", "Failed")]));
         }
