@@ -13,6 +13,8 @@ public static class ScenarioTest
         var host = GherkinHost.For(assembly);
         var feature = host.Feature(uri, source);
         if (host.ConfigurationError is { } configuration) throw new ScenarioFailedException(configuration);
+        if (pickleId == FeatureScenariosAttribute.ProblemRow && feature.IsValid)
+            throw new ScenarioFailedException(DynamicSkipToken.Value + $"No scenario of {uri} matches CONFORMANCE_TAGS \"{Environment.GetEnvironmentVariable("CONFORMANCE_TAGS")}\".");
         if (pickleId == FeatureScenariosAttribute.ProblemRow)
             throw new ScenarioFailedException($"{uri} is not valid Gherkin; its scenarios cannot run (other features are not affected):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, feature.ParseErrors.Select(e => "  " + e)));
