@@ -13,7 +13,7 @@ public sealed class PostgresDriverTests(PostgresFixture postgres)
     [Fact]
     public async Task Reads_VALID_UNTIL_and_sees_it_change_as_a_renewal_would()
     {
-        var driver = new PostgresDriver(postgres.Require().Dsn);
+        var driver = new PostgresDriver((await postgres.RequireAsync()).Dsn);
         var role = NewRole();
         var until = DateTimeOffset.UtcNow.AddMinutes(5);
         await driver.ExecuteAsync($"CREATE ROLE \"{role}\" WITH LOGIN PASSWORD 'pw-{role}' VALID UNTIL '{until:yyyy-MM-dd HH:mm:ss}+00'", Ct);
@@ -31,7 +31,7 @@ public sealed class PostgresDriverTests(PostgresFixture postgres)
     [Fact]
     public async Task Role_existence_follows_create_and_drop()
     {
-        var driver = new PostgresDriver(postgres.Require().Dsn);
+        var driver = new PostgresDriver((await postgres.RequireAsync()).Dsn);
         var role = NewRole();
         (await driver.RoleExistsAsync(role, Ct)).Should().BeFalse();
         (await driver.GetRoleAsync(role, Ct)).Should().BeNull();
@@ -45,7 +45,7 @@ public sealed class PostgresDriverTests(PostgresFixture postgres)
     [Fact]
     public async Task Login_succeeds_with_the_password_and_fails_when_wrong_expired_or_dropped()
     {
-        var driver = new PostgresDriver(postgres.Require().Dsn);
+        var driver = new PostgresDriver((await postgres.RequireAsync()).Dsn);
         var role = NewRole();
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await driver.ExecuteAsync($"CREATE ROLE \"{role}\" WITH LOGIN PASSWORD '{password}' VALID UNTIL 'infinity'", Ct);
@@ -65,7 +65,7 @@ public sealed class PostgresDriverTests(PostgresFixture postgres)
     [Fact]
     public async Task Select_is_allowed_only_where_granted()
     {
-        var driver = new PostgresDriver(postgres.Require().Dsn);
+        var driver = new PostgresDriver((await postgres.RequireAsync()).Dsn);
         var role = NewRole();
         var table = "t_" + Guid.NewGuid().ToString("N")[..8];
         await driver.ExecuteAsync($"CREATE TABLE public.{table}(id int); INSERT INTO public.{table} VALUES (1); CREATE TABLE public.{table}_secret(id int);", Ct);

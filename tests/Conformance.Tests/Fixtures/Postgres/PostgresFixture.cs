@@ -5,23 +5,25 @@ using Xunit;
 
 namespace Conformance.Tests.Fixtures.Postgres;
 
-/// <summary>One throwaway Postgres for the whole test assembly (or CONFORMANCE_POSTGRES_DSN); tests skip with the reason when there is none.</summary>
-public sealed class PostgresFixture : IAsyncLifetime
+/// <summary>
+/// One throwaway Postgres for the whole test assembly (or CONFORMANCE_POSTGRES_DSN), started by the first test that
+/// asks for it; tests skip with the reason when there is none.
+/// </summary>
+public sealed class PostgresFixture : IAsyncDisposable
 {
-    public LocalPostgresCluster? Cluster { get; private set; }
-    public string? WhyNot { get; private set; }
+    private readonly Lazy<Task<(LocalPostgresCluster? Cluster, string? WhyNot)>> _start =
+        new(() => LocalPostgresCluster.TryStartAsync(), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public LocalPostgresCluster Require()
+    public async Task<LocalPostgresCluster> RequireAsync()
     {
-        Assert.SkipWhen(Cluster is null, "No Postgres for this test: " + WhyNot);
-        return Cluster!;
+        var (cluster, whyNot) = await _start.Value;
+        Assert.SkipWhen(cluster is null, "No Postgres for this test: " + whyNot);
+        return cluster!;
     }
-
-    public async ValueTask InitializeAsync() => (Cluster, WhyNot) = await LocalPostgresCluster.TryStartAsync();
 
     public async ValueTask DisposeAsync()
     {
-        if (Cluster is not null)
-            await Cluster.DisposeAsync();
+        if (_start.IsValueCreated && await _start.Value is { Cluster: { } cluster })
+            await cluster.DisposeAsync();
     }
 }

@@ -18,7 +18,7 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
 
     private async Task<(string User, SecretValue Password, string Table)> RoleAsync(bool md5 = false)
     {
-        var cluster = postgres.Require();
+        var cluster = await postgres.RequireAsync();
         var driver = new PostgresDriver(cluster.Dsn);
         var user = "v-probe-" + Guid.NewGuid().ToString("N")[..10];
         var password = new CanaryGenerator(_ledger).Next("db-password");
@@ -40,9 +40,9 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
         return ProbeResult.Parse(stdout);
     }
 
-    private PostgresProbe Check(CredentialSource user, CredentialSource password, string? query = "SELECT 1")
+    private async Task<PostgresProbe> CheckAsync(CredentialSource user, CredentialSource password, string? query = "SELECT 1")
     {
-        var cluster = postgres.Require();
+        var cluster = await postgres.RequireAsync();
         return new PostgresProbe(cluster.Host, cluster.Port, cluster.Database, user, password, query);
     }
 
@@ -50,7 +50,7 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
     public async Task Logs_in_with_SCRAM_from_env_vars_and_reads_a_granted_table()
     {
         var (user, password, table) = await RoleAsync();
-        var spec = ProbeSpec.For("pg-scram").WithPostgres(Check(CredentialSource.FromEnv("DB_USER"), CredentialSource.FromEnv("DB_PASSWORD"), $"SELECT * FROM public.{table}"));
+        var spec = ProbeSpec.For("pg-scram").WithPostgres(await CheckAsync(CredentialSource.FromEnv("DB_USER"), CredentialSource.FromEnv("DB_PASSWORD"), $"SELECT * FROM public.{table}"));
 
         var result = await RunAsync(spec, new() { ["DB_USER"] = user, ["DB_PASSWORD"] = password.Reveal() });
 
@@ -66,7 +66,7 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
         await File.WriteAllTextAsync(exports, $"export PGUSER=\"{user}\"\n", Ct);
         var pwFile = Path.Combine(_dir, "password");
         await File.WriteAllTextAsync(pwFile, password.Reveal() + "\n", Ct);
-        var spec = ProbeSpec.For("pg-md5").WithPostgres(Check(CredentialSource.FromExport(exports, "PGUSER"), CredentialSource.FromFile(pwFile)));
+        var spec = ProbeSpec.For("pg-md5").WithPostgres(await CheckAsync(CredentialSource.FromExport(exports, "PGUSER"), CredentialSource.FromFile(pwFile)));
 
         var result = await RunAsync(spec, new());
 
@@ -78,18 +78,18 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
     {
         var (user, password, table) = await RoleAsync();
 
-        var wrong = await RunAsync(ProbeSpec.For("pg-wrong").WithPostgres(Check(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("P"))),
+        var wrong = await RunAsync(ProbeSpec.For("pg-wrong").WithPostgres(await CheckAsync(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("P"))),
             new() { ["U"] = user, ["P"] = password.Reveal() + "-wrong" });
         ProbeExpectation.Empty.PostgresLoginRefused().Verify(wrong, _ledger.Fingerprint);
         wrong.Postgres!.SqlState.Should().Be("28P01");
         ProbeExpectation.Empty.PostgresLogsIn().Mismatches(wrong, _ledger.Fingerprint).Should().ContainSingle();
 
-        var denied = await RunAsync(ProbeSpec.For("pg-denied").WithPostgres(Check(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("P"), $"SELECT * FROM public.{table}_no")),
+        var denied = await RunAsync(ProbeSpec.For("pg-denied").WithPostgres(await CheckAsync(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("P"), $"SELECT * FROM public.{table}_no")),
             new() { ["U"] = user, ["P"] = password.Reveal() });
         ProbeExpectation.Empty.PostgresLogsIn(querySucceeds: false).Verify(denied, _ledger.Fingerprint);
         denied.Postgres!.QuerySqlState.Should().Be("42501");
 
-        var missing = await RunAsync(ProbeSpec.For("pg-missing").WithPostgres(Check(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("NOPE"))),
+        var missing = await RunAsync(ProbeSpec.For("pg-missing").WithPostgres(await CheckAsync(CredentialSource.FromEnv("U"), CredentialSource.FromEnv("NOPE"))),
             new() { ["U"] = user });
         missing.Postgres!.Attempted.Should().BeFalse();
         missing.Postgres.ErrorClass.Should().Be("credentials_missing");
@@ -98,7 +98,7 @@ public sealed class ProbePostgresTests(PostgresFixture postgres) : IDisposable
     [Fact]
     public async Task Reports_an_unreachable_server_as_a_network_error()
     {
-        var cluster = postgres.Require();
+        var cluster = await postgres.RequireAsync();
         var spec = ProbeSpec.For("pg-down").WithPostgres(new PostgresProbe("127.0.0.1", 1, cluster.Database,
             CredentialSource.FromEnv("U"), CredentialSource.FromEnv("P"), TimeoutSeconds: 2));
 
