@@ -84,6 +84,22 @@ internal sealed class FakeKube : IKubeletApi
         }
     }
 
+    /// <summary>Waits (event-driven, with a deadline) until an event matching the condition was recorded.</summary>
+    public async Task<KubeletEvent> WaitForEventAsync(Func<KubeletEvent, bool> condition, string what)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var changed = _changed.Task;
+            if (Events.Select(e => e.Event).FirstOrDefault(condition) is { } found) return found;
+            try { await changed.WaitAsync(cts.Token); }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; events so far: {string.Join(" | ", Events.Select(e => e.Event.Reason))}");
+            }
+        }
+    }
+
     public static string Describe(V1PodStatus? s) => s is null ? "(none)" : string.Join("; ",
         (s.InitContainerStatuses ?? []).Concat(s.ContainerStatuses ?? []).Select(c =>
             $"{c.Name}:{(c.State.Running is not null ? "Running" : c.State.Terminated is { } t ? $"Terminated({t.ExitCode},{t.Reason})" : $"Waiting({c.State.Waiting?.Reason},{c.State.Waiting?.Message})")}"));
