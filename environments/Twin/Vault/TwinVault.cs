@@ -48,6 +48,10 @@ public sealed class TwinVault : IAsyncDisposable
     /// <summary>Lease revocations that failed in the background (the lease is kept and retried, as Vault does).</summary>
     public IReadOnlyList<string> RevocationErrors => _core.Expiration.Errors.ToList();
 
+    /// <summary>Waits until the expiration manager has worked through every revocation queued so far (token
+    /// revocation cascades and expiries), so a test can assert "nothing more will happen" without sleeping.</summary>
+    public Task DrainRevocationsAsync(CancellationToken ct = default) => _core.Expiration.DrainAsync().WaitAsync(ct);
+
     public static async Task<TwinVault> StartAsync(TwinVaultOptions options, CancellationToken ct = default)
     {
         var core = new VaultCore(options);

@@ -206,9 +206,10 @@ internal sealed class VaultCore : IAsyncDisposable
         var leaseDuration = resp.LeaseDuration ?? 0;
         if (resp.Secret is { } secret)
         {
-            var r = TtlCalculator.Calculate(TimeSpan.Zero, secret.Ttl, secret.MaxTtl, TimeSpan.Zero, MountDefaultTtl(mount), MountMaxTtl(mount), Now, Now,
+            var now = Now;
+            var r = TtlCalculator.Calculate(TimeSpan.Zero, secret.Ttl, secret.MaxTtl, TimeSpan.Zero, MountDefaultTtl(mount), MountMaxTtl(mount), now, now,
                 Faults.Contains(TwinVaultFaults.IgnoresMaxTtl));
-            var lease = Expiration.Register(req.Path, mount, secret, req.Token, r.Ttl);
+            var lease = Expiration.Register(req.Path, mount, secret, req.Token, r.Ttl, now);
             leaseId = lease.Id; renewable = secret.Renewable; leaseDuration = (long)r.Ttl.TotalSeconds;
             resp.Warnings.AddRange(r.Warnings);
         }
