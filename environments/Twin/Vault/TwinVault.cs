@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Conformance.Twin.Vault;
 
@@ -55,9 +54,9 @@ public sealed class TwinVault : IAsyncDisposable
     public static async Task<TwinVault> StartAsync(TwinVaultOptions options, CancellationToken ct = default)
     {
         var core = new VaultCore(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // An empty builder: no configuration sources or environment (ASPNETCORE_URLS) can move the listener.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.Run(core.HandleHttpAsync);
 

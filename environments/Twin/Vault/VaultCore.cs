@@ -173,12 +173,14 @@ internal sealed class VaultCore : IAsyncDisposable
                     throw VaultException.PermissionDenied();
                 }
             }
-            Audit.LogRequest(req, null);
+            // http/sys_health.go answers sys/health outside the logical request path, so it is never audited.
+            audited = req.Path == "sys/health";
+            if (!audited) Audit.LogRequest(req, null);
             audited = true;
 
             var resp = await mount.Backend.HandleAsync(req, ct);
             var json = Render(req, resp);
-            Audit.LogResponse(req, json, resp.Status, null);
+            if (req.Path != "sys/health") Audit.LogResponse(req, json, resp.Status, null);
             return (json is null ? 204 : resp.Status, json);
         }
         catch (VaultException e)

@@ -159,6 +159,21 @@ public sealed partial class DatabaseEngineTests(PostgresCluster pg) : IClassFixt
     }
 
     [Fact]
+    public async Task A_token_that_expires_takes_its_leases_and_its_roles_with_it()
+    {
+        SkipWithoutPostgres();
+        await using var v = await ConfiguredAsync(fakeClock: true);
+        await v.Root.PostAsync("sys/policies/acl/db", new { policy = """path "database/creds/readonly" { capabilities = ["read"] }""" });
+        var token = (await v.Root.PostAsync("auth/token/create", new { policies = new[] { "db" }, ttl = "30s" })).Auth["client_token"]!.GetValue<string>();
+        var creds = await v.As(token).GetAsync("database/creds/readonly");
+        var user = creds.Data["username"]!.GetValue<string>();
+        creds.Body!["lease_duration"]!.GetValue<long>().Should().Be(60);
+        v.Clock!.Advance(TimeSpan.FromSeconds(31));
+        await VaultClient.EventuallyAsync(() => RoleExistsAsync(user), exists => !exists, TimeSpan.FromSeconds(10), $"role {user} dropped after its token expired");
+        (await v.Root.ListAsync("sys/leases/lookup/database/creds/readonly/")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_no_revoke_fault_leaves_leases_of_a_revoked_token()
     {
         SkipWithoutPostgres();

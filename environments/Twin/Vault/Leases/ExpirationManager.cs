@@ -121,7 +121,8 @@ internal sealed class ExpirationManager : IAsyncDisposable
     {
         if (lease.IsAuth)
         {
-            var token = _core.Tokens.Get(lease.TokenId!);
+            // token expiry or revocation through its lease: the whole tree goes, and their leases lazily
+            var token = _core.Tokens.GetUnrevoked(lease.TokenId!);
             Forget(lease);
             if (token is not null) _core.Tokens.RevokeTree(token);
             return;
