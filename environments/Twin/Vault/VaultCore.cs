@@ -157,8 +157,6 @@ internal sealed class VaultCore : IAsyncDisposable
             {
                 if (te is null)
                 {
-                    Audit.LogRequest(req, "permission denied");
-                    audited = true;
                     // Vault: a missing token is "permission denied"; an unknown or expired one adds "invalid token".
                     throw req.ClientToken is null
                         ? VaultException.PermissionDenied()
@@ -166,12 +164,8 @@ internal sealed class VaultCore : IAsyncDisposable
                 }
                 if (req.Operation == VaultOperation.Update && match.Template.CreateSupported && !mount.Backend.Exists(req))
                     req.Operation = VaultOperation.Create;   // request_handling.go: ExistenceCheck turns a write into create
-                if (!AclFor(te).Allows(req.Path, req.Operation, match.Template.Sudo))
-                {
-                    Audit.LogRequest(req, "permission denied");
-                    audited = true;
-                    throw VaultException.PermissionDenied();
-                }
+                // The denial is audited with the multierror text, as in Vault's logs ("1 error occurred:\n\t* permission denied\n\n").
+                if (!AclFor(te).Allows(req.Path, req.Operation, match.Template.Sudo)) throw VaultException.PermissionDenied();
             }
             // http/sys_health.go answers sys/health outside the logical request path, so it is never audited.
             audited = req.Path == "sys/health";

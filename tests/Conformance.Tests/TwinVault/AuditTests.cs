@@ -77,7 +77,7 @@ public sealed partial class AuditTests
             (await v.As(plain).PostAsync("sys/audit/other", new { type = "file", options = new { file_path = file + "2" } })).Status.Should().Be(HttpStatusCode.Forbidden);
             var denied = v.Vault.AuditLines.Select(l => JsonNode.Parse(l)!.AsObject()).Where(e => e["request"]!["path"]!.GetValue<string>() == "sys/audit/other").ToList();
             denied.Should().HaveCount(2);
-            denied[0]["error"]!.GetValue<string>().Should().Be("permission denied");
+            denied[0]["error"]!.GetValue<string>().Should().Be("1 error occurred:\n\t* permission denied\n\n");
             denied[0]["auth"]!["display_name"]!.GetValue<string>().Should().Be("token-probe");
         }
         finally
