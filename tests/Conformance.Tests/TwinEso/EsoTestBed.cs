@@ -26,10 +26,10 @@ public sealed class EsoTestBed
     public SecretStoreReconciler Stores { get; }
     public Dictionary<string, IStoreProvider> Providers { get; }
 
-    public EsoTestBed(IEnumerable<string>? faults = null, IEnumerable<IStoreProvider>? extraProviders = null, HttpClient? http = null)
+    public EsoTestBed(IEnumerable<string>? faults = null, IEnumerable<IStoreProvider>? extraProviders = null, HttpClient? http = null, EsoOptions? options = null)
     {
         Cluster.Namespaces.Add(Ns);
-        Options = new EsoOptions { TimeProvider = Time, Faults = new EsoFaults(faults) };
+        Options = (options ?? new EsoOptions()) with { TimeProvider = Time, Faults = new EsoFaults(faults) };
         Providers = new Dictionary<string, IStoreProvider>(StringComparer.Ordinal) { ["fake"] = Remote };
         foreach (var p in extraProviders ?? []) Providers[p.Name] = p;
         http ??= new HttpClient();
