@@ -22,8 +22,8 @@ public static class WatchStreamer
         using var _ = watcher;
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
-        ctx.Response.Headers["Transfer-Encoding"] = "chunked";
         await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, serverStop);
         cts.CancelAfter(o.Timeout);
         var ct = cts.Token;
