@@ -81,7 +81,7 @@ internal sealed class VaultCore : IAsyncDisposable
         {
             case "GET" when query.GetValueOrDefault("list") is "true" or "1":
             case "LIST": op = VaultOperation.List; break;
-            case "GET": op = VaultOperation.Read; break;
+            case "GET" or "HEAD": op = VaultOperation.Read; break;   // http/sys_health.go also answers HEAD
             case "POST" or "PUT": op = VaultOperation.Update; break;
             case "DELETE": op = VaultOperation.Delete; break;
             default:
