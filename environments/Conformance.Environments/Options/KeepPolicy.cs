@@ -1,0 +1,9 @@
+namespace Conformance.Environments.Options;
+
+/// <summary>Whether a live world's containers survive the run (<c>--keep</c>).</summary>
+public enum KeepPolicy
+{
+    Never,
+    OnFailure,
+    Always,
+}
