@@ -5,7 +5,7 @@ using FluentAssertions;
 using Npgsql;
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>
 /// The database engine against a real Postgres (reference/vault.md §3.3, §2.1, §2.5): creds that log in, VALID UNTIL

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>
 /// A tiny HTTPS Kubernetes API that answers only TokenReview, with its own self-signed CA, so the twin's login path

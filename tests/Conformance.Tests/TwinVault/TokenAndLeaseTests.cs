@@ -4,7 +4,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>Tokens, ACL over HTTP, token leases and TTL capping with a fake clock (reference/vault.md §2.1, §2.4, §3.6).</summary>
 public sealed class TokenAndLeaseTests
