@@ -45,7 +45,7 @@ public sealed class TwinVault : IAsyncDisposable
     public IReadOnlyList<string> FidelityViolations => _core.FidelityViolations;
 
     /// <summary>Lease revocations that failed in the background (the lease is kept and retried, as Vault does).</summary>
-    public IReadOnlyList<string> RevocationErrors => _core.Expiration.Errors.ToList();
+    public IReadOnlyList<string> RevocationErrors => _core.Expiration.Errors;
 
     /// <summary>Waits until the expiration manager has worked through every revocation queued so far (token
     /// revocation cascades and expiries), so a test can assert "nothing more will happen" without sleeping.</summary>

@@ -13,7 +13,8 @@ public sealed class TwinVaultOptions
     public string? PostgresAdminDsn { get; init; }
 
     /// <summary>Builds the HTTP client for TokenReview calls from the config's kubernetes_ca_cert (PEM, may be empty).
-    /// Default: a client that trusts exactly that CA.</summary>
+    /// Default: a client that trusts exactly that CA (and checks the host name), disposed after each review; a client
+    /// from this factory is not disposed by the twin.</summary>
     public Func<string, HttpClient>? KubernetesReviewHttpClientFactory { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -81,7 +81,7 @@ internal sealed class VaultCore : IAsyncDisposable
         {
             case "GET" when query.GetValueOrDefault("list") is "true" or "1":
             case "LIST": op = VaultOperation.List; break;
-            case "GET": op = VaultOperation.Read; break;
+            case "GET" or "HEAD": op = VaultOperation.Read; break;   // http/sys_health.go also answers HEAD
             case "POST" or "PUT": op = VaultOperation.Update; break;
             case "DELETE": op = VaultOperation.Delete; break;
             default:
@@ -172,7 +172,15 @@ internal sealed class VaultCore : IAsyncDisposable
             if (!audited) Audit.LogRequest(req, null);
             audited = true;
 
+            // token_store.go UseToken: a token with num_uses is revoked once its last use is spent.
+            var lastUse = false;
+            if (req.Token is { NumUses: > 0 } limited && !match.Template.Unauthenticated)
+            {
+                limited.NumUses--;
+                lastUse = limited.NumUses == 0;
+            }
             var resp = await mount.Backend.HandleAsync(req, ct);
+            if (lastUse && !req.Token!.Revoked) Tokens.RevokeTree(req.Token);
             var json = Render(req, resp);
             if (req.Path != "sys/health") Audit.LogResponse(req, json, resp.Status, null);
             return (json is null ? 204 : resp.Status, json);

@@ -4,7 +4,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>ACL evaluation as docs/concepts/policies.mdx describes it (exact beats glob; priority among globs; deny wins).</summary>
 public sealed class AclEvaluatorTests

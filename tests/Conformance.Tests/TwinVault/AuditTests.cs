@@ -5,7 +5,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>The file audit device (reference/vault.md §3.7): JSON lines per request and response, strings HMAC'd per device.</summary>
 public sealed partial class AuditTests

@@ -2,7 +2,7 @@ using System.Net;
 using FluentAssertions;
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>The AWS secrets engine against moto_server (reference/vault.md §3.4): real IAM users and keys, STS AssumeRole.</summary>
 public sealed class AwsEngineTests(MotoServer moto) : IClassFixture<MotoServer>

@@ -5,7 +5,7 @@ using FluentAssertions;
 using Npgsql;
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>
 /// The database engine against a real Postgres (reference/vault.md §3.3, §2.1, §2.5): creds that log in, VALID UNTIL
@@ -171,6 +171,33 @@ public sealed partial class DatabaseEngineTests(PostgresCluster pg) : IClassFixt
         v.Clock!.Advance(TimeSpan.FromSeconds(31));
         await VaultClient.EventuallyAsync(() => RoleExistsAsync(user), exists => !exists, TimeSpan.FromSeconds(10), $"role {user} dropped after its token expired");
         (await v.Root.ListAsync("sys/leases/lookup/database/creds/readonly/")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_agent_flow_kubernetes_login_creds_renew_and_revoke_on_shutdown()
+    {
+        SkipWithoutPostgres();
+        await using var stub = await StubTokenReview.StartAsync();
+        stub.Reviewers.Add("reviewer");
+        await using var v = await ConfiguredAsync();
+        await v.Root.PostAsync("sys/policies/acl/app-db", new { policy = """path "database/creds/readonly" { capabilities = ["read"] }""" });
+        await v.Root.PostAsync("sys/auth/kubernetes", new { type = "kubernetes" });
+        await v.Root.PostAsync("auth/kubernetes/config", new { kubernetes_host = stub.Host, kubernetes_ca_cert = stub.CaPem, token_reviewer_jwt = "reviewer", disable_local_ca_jwt = true });
+        await v.Root.PostAsync("auth/kubernetes/role/app", new { bound_service_account_names = "app", bound_service_account_namespaces = "demo", token_policies = "app-db", token_ttl = "1h", audience = "vault" });
+
+        // What Vault Agent does (reference/vault.md §2.1, §2.5, §3.7): login, read creds, renew at once, revoke-self on shutdown.
+        var login = await v.Root.PostAsync("auth/kubernetes/login", new { role = "app", jwt = stub.IssueToken("demo", "app", audience: "vault") }, token: "");
+        login.Status.Should().Be(HttpStatusCode.OK, login.ToString());
+        using var agent = v.As(login.Auth["client_token"]!.GetValue<string>());
+        var creds = await agent.GetAsync("database/creds/readonly");
+        var user = creds.Data["username"]!.GetValue<string>();
+        user.Should().StartWith("v-kubernet-readonly-", "display name kubernetes-demo-app truncated to 8 (reference/vault.md §3.3)");
+        (await agent.PostAsync("sys/leases/renew", new { lease_id = creds.Body!["lease_id"]!.GetValue<string>() })).Status.Should().Be(HttpStatusCode.OK, "the default policy allows sys/leases/renew");
+        (await agent.PostAsync("auth/token/renew-self")).Status.Should().Be(HttpStatusCode.OK);
+        (await agent.GetAsync("secret/data/anything")).Status.Should().Be(HttpStatusCode.Forbidden, "a policy scoped to database/creds/readonly reads nothing else");
+        (await agent.PostAsync("auth/token/revoke-self")).Status.Should().Be(HttpStatusCode.NoContent);
+        await VaultClient.EventuallyAsync(() => RoleExistsAsync(user), exists => !exists, TimeSpan.FromSeconds(10), $"role {user} dropped after the agent revoked its token");
+        (await v.Root.ListAsync("sys/leases/lookup/auth/kubernetes/login/")).Status.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>The openapi fidelity guard: requests outside upstream/vault/openapi.json fail and are recorded.</summary>
 public sealed class FidelityGuardTests

@@ -2,7 +2,7 @@ using System.Net;
 using FluentAssertions;
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>Kubernetes auth (reference/vault.md §3.5) against a stub HTTPS TokenReview endpoint with its own CA.</summary>
 public sealed class KubernetesAuthTests

@@ -3,7 +3,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>KV v2 at secret/ (reference/vault.md §3.2): versions, check-and-set, soft delete, destroy, metadata, listing.</summary>
 public sealed class KvV2Tests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>A fake clock: time moves only when a test calls Advance, and due timers fire then, in due order.</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>moto_server (the AWS emulator) as a child process on a free loopback port; skipped with a reason when missing.</summary>
 public sealed class MotoServer : IAsyncLifetime

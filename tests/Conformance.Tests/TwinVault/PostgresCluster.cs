@@ -5,7 +5,7 @@ using Npgsql;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>
 /// A throwaway Postgres for database-engine tests: CONFORMANCE_POSTGRES_DSN when set, else a cluster made with the

@@ -3,7 +3,7 @@ using System.Net;
 using FluentAssertions;
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>The twin starts fast enough to use one per scenario, and rejects unknown fault names up front.</summary>
 public sealed class StartupTests

@@ -9,11 +9,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>
 /// A tiny HTTPS Kubernetes API that answers only TokenReview, with its own self-signed CA, so the twin's login path
@@ -38,8 +37,8 @@ public sealed class StubTokenReview : IAsyncDisposable
 
     public static async Task<StubTokenReview> StartAsync()
     {
-        using var key = RSA.Create(2048);
-        var req = new CertificateRequest("CN=twin-kube-stub", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);   // EC: key generation is instant, RSA 2048 takes seconds here
+        var req = new CertificateRequest("CN=twin-kube-stub", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddIpAddress(IPAddress.Loopback);
         req.CertificateExtensions.Add(san.Build());
@@ -48,13 +47,16 @@ public sealed class StubTokenReview : IAsyncDisposable
         var pfx = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
         var caPem = cert.ExportCertificatePem();
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(pfx)));
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(pfx)));
         var app = builder.Build();
         var stub = new StubTokenReview(app, caPem);
-        app.MapPost("/apis/authentication.k8s.io/v1/tokenreviews", (Delegate)stub.ReviewAsync);
+        app.Run(async ctx =>
+        {
+            if (ctx.Request.Method != "POST" || ctx.Request.Path != "/apis/authentication.k8s.io/v1/tokenreviews") { ctx.Response.StatusCode = 404; return; }
+            var result = await stub.ReviewAsync(ctx);
+            await result.ExecuteAsync(ctx);
+        });
         await app.StartAsync();
         stub.Host = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1");
         return stub;

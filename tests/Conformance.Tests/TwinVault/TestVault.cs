@@ -2,7 +2,7 @@ using Conformance.Twin.Vault;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>A twin Vault per test with a root client; disposing it fails the test if any request broke the openapi guard.</summary>
 public sealed class TestVault : IAsyncDisposable

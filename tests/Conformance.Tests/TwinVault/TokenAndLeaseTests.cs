@@ -4,7 +4,7 @@ using FluentAssertions;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>Tokens, ACL over HTTP, token leases and TTL capping with a fake clock (reference/vault.md §2.1, §2.4, §3.6).</summary>
 public sealed class TokenAndLeaseTests
@@ -65,6 +65,11 @@ public sealed class TokenAndLeaseTests
         var notSubset = await v.As(creator).PostAsync("auth/token/create", new { policies = new[] { "app-read" } });
         notSubset.Status.Should().Be(HttpStatusCode.BadRequest);
         notSubset.Errors.Should().Equal("child policies must be subset of parent");
+
+        var caps = await child.PostAsync("sys/capabilities-self", new { paths = new[] { "secret/data/app/db", "secret/data/other" } });
+        caps.Data["secret/data/app/db"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal("read");
+        caps.Data["secret/data/other"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Equal("deny");
+        (await v.Root.PostAsync("sys/capabilities-self", new { paths = new[] { "x" } })).Data["x"]![0]!.GetValue<string>().Should().Be("root");
 
         var bad = await v.As("hvs.doesnotexist000000000000").GetAsync("auth/token/lookup-self");
         bad.Status.Should().Be(HttpStatusCode.Forbidden);
@@ -148,6 +153,16 @@ public sealed class TokenAndLeaseTests
         (await v.Root.PostAsync("auth/token/revoke-accessor", new { accessor = parent["accessor"]!.GetValue<string>() })).Status.Should().Be(HttpStatusCode.NoContent);
         (await v.As(parent["client_token"]!.GetValue<string>()).GetAsync("auth/token/lookup-self")).Status.Should().Be(HttpStatusCode.Forbidden);
         (await v.Root.PostAsync("auth/token/revoke", new { token = "hvs.unknown" })).Status.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task A_token_with_num_uses_is_revoked_after_its_last_use()
+    {
+        await using var v = await TestVault.StartAsync();
+        var token = (await v.Root.PostAsync("auth/token/create", new { policies = new[] { "default" }, num_uses = 2 })).Auth["client_token"]!.GetValue<string>();
+        (await v.As(token).GetAsync("auth/token/lookup-self")).Data["num_uses"]!.GetValue<long>().Should().Be(1);
+        (await v.As(token).GetAsync("auth/token/lookup-self")).Status.Should().Be(HttpStatusCode.OK);
+        (await v.As(token).GetAsync("auth/token/lookup-self")).Status.Should().Be(HttpStatusCode.Forbidden);
     }
 
     [Fact]

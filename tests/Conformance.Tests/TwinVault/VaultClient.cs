@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 using Xunit;
 
-namespace Conformance.Tests.TwinVault;
+namespace Conformance.Tests.TwinVaultTests;
 
 /// <summary>A thin raw HTTP client for the twin's Vault API, so tests see exactly what Vault's wire answers are.</summary>
 public sealed class VaultClient(Uri address, string token) : IDisposable

@@ -189,10 +189,12 @@ internal sealed class KubernetesAuthBackend(VaultCore core) : IBackend
         if (sa.Uid.Length == 0) throw new VaultException(500, "could not parse UID from claims");
 
         var bearer = config.ReviewerJwt.Length > 0 ? config.ReviewerJwt : jwt;
-        var factory = core.Options.KubernetesReviewHttpClientFactory ?? TokenReviewClient.DefaultClient;
+        var custom = core.Options.KubernetesReviewHttpClientFactory;
+        HttpClient? owned = null;
         try
         {
-            using var client = factory(config.CaPem);
+            // A client from the caller's factory may be shared, so only the default one is disposed here.
+            var client = custom?.Invoke(config.CaPem) ?? (owned = TokenReviewClient.DefaultClient(config.CaPem));
             var audiences = role.Audience.Length > 0 ? [role.Audience] : sa.Audiences;
             var reviewed = await TokenReviewClient.ReviewAsync(client, config.Host, bearer, jwt, audiences, ct);
             if (reviewed.Name != sa.Name) throw new InvalidOperationException("JWT names did not match");
@@ -204,6 +206,10 @@ internal sealed class KubernetesAuthBackend(VaultCore core) : IBackend
             // path_login.go: any lookup failure is logical.ErrPermissionDenied.
             LastReviewError = e.Message;
             throw VaultException.PermissionDenied();
+        }
+        finally
+        {
+            owned?.Dispose();
         }
 
         var alias = role.AliasNameSource == "serviceaccount_name" ? $"{sa.Namespace}/{sa.Name}" : sa.Uid;

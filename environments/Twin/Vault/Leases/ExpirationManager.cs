@@ -26,8 +26,10 @@ internal sealed class ExpirationManager : IAsyncDisposable
         _worker = Task.Run(WorkAsync);
     }
 
+    private readonly List<string> _errors = [];
+
     /// <summary>Revocation failures the worker saw (for diagnostics; the lease stays and is retried).</summary>
-    public List<string> Errors { get; } = [];
+    public IReadOnlyList<string> Errors { get { lock (_errors) return _errors.ToList(); } }
 
     public IEnumerable<Lease> All => _leases.Values;
 
@@ -220,7 +222,7 @@ internal sealed class ExpirationManager : IAsyncDisposable
                     {
                         // expiration.go: failed revocations are retried with backoff (6 attempts).
                         var n = _failures[id] = _failures.GetValueOrDefault(id) + 1;
-                        Errors.Add($"revoking {id} failed (attempt {n}): {e.Message}");
+                        lock (_errors) _errors.Add($"revoking {id} failed (attempt {n}): {e.Message}");
                         if (n < 6) lease.Timer = _core.Time.CreateTimer(_ => _queue.Writer.TryWrite(id), null, TimeSpan.FromSeconds(n), Timeout.InfiniteTimeSpan);
                     }
                 }

@@ -30,7 +30,7 @@ internal sealed class MountEntry
     /// <summary>The mount path without the "auth/" prefix and trailing slash ("kubernetes").</summary>
     public string Name => (IsAuth ? Path["auth/".Length..] : Path).TrimEnd('/');
 
-    public JsonObject Describe(TimeSpan systemDefault, TimeSpan systemMax)
+    public JsonObject Describe()
     {
         var options = new JsonObject();
         foreach (var kv in Options) options[kv.Key] = kv.Value;
@@ -39,9 +39,9 @@ internal sealed class MountEntry
             ["accessor"] = Accessor,
             ["config"] = new JsonObject
             {
-                ["default_lease_ttl"] = (long)(DefaultLeaseTtl == TimeSpan.Zero ? TimeSpan.Zero : DefaultLeaseTtl).TotalSeconds,
+                ["default_lease_ttl"] = (long)DefaultLeaseTtl.TotalSeconds,   // 0 = system default, as sys/mounts shows it
                 ["force_no_cache"] = false,
-                ["max_lease_ttl"] = (long)(MaxLeaseTtl == TimeSpan.Zero ? TimeSpan.Zero : MaxLeaseTtl).TotalSeconds,
+                ["max_lease_ttl"] = (long)MaxLeaseTtl.TotalSeconds,
             },
             ["description"] = Description,
             ["external_entropy_access"] = false,

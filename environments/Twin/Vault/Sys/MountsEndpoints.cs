@@ -16,7 +16,7 @@ internal sealed class MountsEndpoints(VaultCore core)
         {
             var o = new JsonObject();
             foreach (var m in core.Mounts.All.Where(m => m.IsAuth == isAuth))
-                o[isAuth ? m.Path["auth/".Length..] : m.Path] = m.Describe(VaultCore.SystemTtl, VaultCore.SystemTtl);
+                o[isAuth ? m.Path["auth/".Length..] : m.Path] = m.Describe();
             return VaultResponse.Ok(o);
         }
         var tune = rest.EndsWith("/tune", StringComparison.Ordinal);
@@ -29,7 +29,7 @@ internal sealed class MountsEndpoints(VaultCore core)
             case VaultOperation.Read:
                 return mount is null
                     ? throw VaultException.BadRequest($"No {(isAuth ? "auth" : "secret")} engine mount at {name}")
-                    : VaultResponse.Ok(mount.Describe(VaultCore.SystemTtl, VaultCore.SystemTtl));
+                    : VaultResponse.Ok(mount.Describe());
             case VaultOperation.Delete:
                 if (mount is null) return VaultResponse.NoContent();
                 if (mount.Type is "system" or "token" or "cubbyhole" or "identity")
@@ -91,14 +91,14 @@ internal sealed class MountsEndpoints(VaultCore core)
             var auth = new JsonObject();
             if (req.Token is { } t)
                 foreach (var m in core.Mounts.All.Where(m => core.AclFor(t).IsRoot || HasAccess(t, m)))
-                    (m.IsAuth ? auth : secret)[m.IsAuth ? m.Path["auth/".Length..] : m.Path] = m.Describe(VaultCore.SystemTtl, VaultCore.SystemTtl);
+                    (m.IsAuth ? auth : secret)[m.IsAuth ? m.Path["auth/".Length..] : m.Path] = m.Describe();
             return VaultResponse.Ok(new JsonObject { ["auth"] = auth, ["secret"] = secret });
         }
         var mount = core.Mounts.Match(rest);
         // Vault: without a token that can reach the mount, the preflight answers 403.
         if (mount is null || req.Token is null || !(core.AclFor(req.Token).IsRoot || HasAccess(req.Token, mount)))
             throw new VaultException(403, $"preflight capability check returned 403, please ensure client's policies grant access to path \"{rest}\"", logical: true);
-        var d = mount.Describe(VaultCore.SystemTtl, VaultCore.SystemTtl);
+        var d = mount.Describe();
         d["path"] = mount.Path;
         return VaultResponse.Ok(d);
     }

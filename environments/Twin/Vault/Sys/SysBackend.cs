@@ -11,6 +11,7 @@ internal sealed class SysBackend(VaultCore core) : IBackend
     private readonly PolicyEndpoints _policies = new(core);
     private readonly LeaseEndpoints _leases = new(core);
     private readonly AuditEndpoints _audit = new(core);
+    private readonly CapabilitiesEndpoints _capabilities = new(core);
 
     public Task<VaultResponse> HandleAsync(VaultRequest req, CancellationToken ct)
     {
@@ -21,6 +22,7 @@ internal sealed class SysBackend(VaultCore core) : IBackend
         if (p.StartsWith("policies/acl", StringComparison.Ordinal)) return Task.FromResult(_policies.Handle(req));
         if (p.StartsWith("leases", StringComparison.Ordinal)) return _leases.HandleAsync(req, ct);
         if (p.StartsWith("audit", StringComparison.Ordinal)) return Task.FromResult(_audit.Handle(req));
+        if (p.StartsWith("capabilities", StringComparison.Ordinal)) return Task.FromResult(_capabilities.Handle(req));
         throw new VaultException(501, $"the twin Vault does not implement sys path \"{req.Path}\"");
     }
 
