@@ -15,7 +15,7 @@ namespace Conformance.Twin.Kube.Watch;
 public static class WatchStreamer
 {
     public sealed record Options(string? Namespace, LabelSelector Labels, FieldSelector Fields, bool Bookmarks, bool SendInitialEventsBookmark,
-        TimeSpan Timeout, TimeSpan BookmarkInterval, string ApiVersion);
+        TimeSpan Timeout, TimeSpan BookmarkInterval, string ApiVersion, Func<JsonObject, JsonObject>? Render = null);
 
     public static async Task StreamAsync(HttpContext ctx, Watcher watcher, ResourceType type, Options o, TimeProvider time, CancellationToken serverStop)
     {
@@ -62,7 +62,8 @@ public static class WatchStreamer
                 lastRv = Math.Max(lastRv, ev.ResourceVersion);
                 var type2 = Classify(ev, o);
                 if (type2 is null) continue;
-                await WriteAsync(stream, type2, WithVersion(ev.Object, o.ApiVersion), ct).ConfigureAwait(false);
+                var outObj = WithVersion(ev.Object, o.ApiVersion);
+                await WriteAsync(stream, type2, o.Render is null ? outObj : o.Render(outObj), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { }
