@@ -13,12 +13,9 @@ public sealed record WorldChoice(IWorldEnvironment Environment, string Reason);
 /// </summary>
 public sealed class WorldFactory
 {
-    /// <summary>
-    /// Makes the twin environment. The twin is built elsewhere (environments/Twin); until it is wired in here, asking
-    /// for it fails clearly instead of pretending to run.
-    /// </summary>
-    public static Func<LiveOptions, IWorldEnvironment> Twin { get; set; } = _ =>
-        throw new NotSupportedException("the twin environment is not built yet (environments/Twin); use --env k3s with Docker or --env existing");
+    /// <summary>Makes the twin environment (its settings come from CONFORMANCE_OPERATOR_PROFILE, _TWIN_FAULTS, _POSTGRES_DSN).</summary>
+    private static IWorldEnvironment CreateTwin(LiveOptions options) =>
+        new Conformance.Environments.Twin.TwinEnvironment(Conformance.Environments.Twin.TwinOptions.FromEnvironment());
 
     private readonly Func<DockerProbeResult> _probe;
     private readonly Action<string> _log;
@@ -41,7 +38,7 @@ public sealed class WorldFactory
                 var probe = _probe();
                 return probe.Reachable
                     ? new WorldChoice(BuildK3s(options), $"--env auto chose k3s: {probe.Explain()}")
-                    : new WorldChoice(Twin(options), $"--env auto chose the twin (no release evidence) because {probe.Explain()}");
+                    : new WorldChoice(CreateTwin(options), $"--env auto chose the twin (no release evidence) because {probe.Explain()}");
             case "k3s":
                 var k3sProbe = _probe();
                 if (!k3sProbe.Reachable) throw new DockerUnavailableException(k3sProbe);
@@ -49,7 +46,7 @@ public sealed class WorldFactory
             case "existing":
                 return new WorldChoice(new ExistingWorld(options, log: _log), "--env existing");
             case "twin":
-                return new WorldChoice(Twin(options), "--env twin (no release evidence)");
+                return new WorldChoice(CreateTwin(options), "--env twin (no release evidence)");
             default:
                 throw new ArgumentException($"unknown environment '{environmentName}': use one of {string.Join(", ", Names)} (CONFORMANCE_ENV or --env)");
         }
@@ -63,7 +60,7 @@ public sealed class WorldFactory
         {
             "k3s" or "auto" => BuildK3s(options),
             "existing" => new ExistingWorld(options, log: _log),
-            "twin" => Twin(options),
+            "twin" => CreateTwin(options),
             _ => throw new ArgumentException($"unknown environment '{environmentName}': use one of {string.Join(", ", Names)}"),
         };
     }

@@ -22,7 +22,8 @@ public static class WatchStreamer
         using var _ = watcher;
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
-        ctx.Response.Headers["Transfer-Encoding"] = "chunked";
+        // No Transfer-Encoding header of our own: Kestrel chunks an HTTP/1.1 response without Content-Length itself,
+        // and a hand-set header would make it send unframed bytes that HTTP/1.1 clients reject.
         await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, serverStop);
         cts.CancelAfter(o.Timeout);
