@@ -126,6 +126,29 @@ public sealed class AgentScheduleTests
     }
 
     [Fact]
+    public async Task Agent_cache_lets_the_sidecar_keep_the_init_token_and_lease()
+    {
+        var clock = new ManualTimeProvider(T0);
+        var vault = new FakeVault(clock) { TokenTtl = 0 };
+        using var pod = new AgentPodHarness(InjectedPod(("agent-cache-enable", "true")));
+        var agent = new VaultAgentProgram(pod.Options(clock, vault));
+        (await agent.RunAsync(pod.ContainerContext("vault-agent-init", out _))).Should().Be(0);
+        var run = agent.RunAsync(pod.ContainerContext("vault-agent", out var terminate));
+        await clock.RunUntilAsync(T0.AddSeconds(30), loops: 1);
+
+        // one login and one lease for the whole pod, renewed by the sidecar (vault.md §1.2 agent-cache-enable, §2.5)
+        vault.CallsTo("PUT", "/v1/auth/kubernetes/login").Should().ContainSingle();
+        vault.CallsTo("GET", "/v1/database/creds/app").Should().ContainSingle();
+        var renews = vault.CallsTo("PUT", "/v1/sys/leases/renew");
+        renews.Should().NotBeEmpty();
+        renews.Should().OnlyContain(r => Lease(r) == "database/creds/app/lease2" && r.Token == "hvs.token1");
+        File.ReadAllText(pod.HostPath("vault-agent", "/home/vault/.vault-token")).Should().Be("hvs.token1");
+
+        await terminate.CancelAsync();
+        (await run).Should().Be(0);
+    }
+
+    [Fact]
     public async Task Pre_populate_only_does_nothing_after_init()
     {
         var clock = new ManualTimeProvider(T0);

@@ -28,9 +28,13 @@ public sealed class TwinEndToEndTests
     public async Task Pod_with_annotations_gets_secrets_and_revokes_its_token_on_deletion()
     {
         var ct = TestContext.Current.CancellationToken;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Mark(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds,7:0.000}s {what}");
         await using var kube = await KubeApiServer.StartAsync(ct: ct);
+        Mark("API server started");
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kube.KubeconfigYaml()))));
         await using var vault = await Conformance.Twin.Vault.TwinVault.StartAsync(new TwinVaultOptions { RootToken = "root" }, ct);
+        Mark("Vault started");
         using var root = new HttpClient { BaseAddress = vault.Address };
         root.DefaultRequestHeaders.Add("X-Vault-Token", "root");
 
@@ -53,9 +57,11 @@ public sealed class TwinEndToEndTests
         });
         await VaultWrite("secret/data/app", new { data = new { api_key = "kv-value-1" } });
 
+        Mark("Vault configured (kubernetes auth, policy, role, KV)");
         var events = new List<AgentEvent>();
         var signal = new SemaphoreSlim(0);
         await using var injector = await TwinVaultInjector.StartAsync(client, new InjectorOptions { VaultAddress = vault.Address.ToString().TrimEnd('/'), FailurePolicy = "Fail" }, ct);
+        Mark("injector started and registered");
         var programs = ContainerProgramRegistry.CreateDefault();
         VaultAgentPrograms.Register(programs, new AgentOptions
         {
@@ -63,6 +69,7 @@ public sealed class TwinEndToEndTests
         });
         await using var kubelet = await TwinKubelet.StartAsync(client, new KubeletOptions(), programs, ct);
 
+        Mark("twin started (API server, Vault configured, injector registered, kubelet)");
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "demo" } }, cancellationToken: ct);
         await client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = "app" } }, "demo", cancellationToken: ct);
 
@@ -71,12 +78,14 @@ public sealed class TwinEndToEndTests
         (await denied.Should().ThrowAsync<HttpOperationException>()).Which.Response.Content.Should().Contain("no Vault role found");
 
         var created = await client.CoreV1.CreateNamespacedPodAsync(Pod("app", withRole: true), "demo", cancellationToken: ct);
+        Mark("pod created (admitted through the webhook)");
         created.Metadata.Annotations[V + "agent-inject-status"].Should().Be("injected");
         created.Spec.InitContainers.Select(c => c.Name).Should().Equal("vault-agent-init");
         created.Spec.Containers.Select(c => c.Name).Should().Equal("app", "vault-agent");
 
         // the sidecar reads too, but the file the init container rendered is unchanged, so it is not rewritten
         await WaitForAsync(events, signal, e => e.Container == "vault-agent" && e.Kind == "read", "the sidecar's first read");
+        Mark("init rendered and exited; sidecar read");
         var file = Directory.EnumerateFiles(kubelet.HostRoot, "config", SearchOption.AllDirectories)
             .Single(f => f.Contains(Path.Combine("volumes", "vault-secrets"), StringComparison.Ordinal));
         (await File.ReadAllTextAsync(file, ct)).Should().Be("kv-value-1");
@@ -88,6 +97,15 @@ public sealed class TwinEndToEndTests
 
         await client.CoreV1.DeleteNamespacedPodAsync("app", "demo", cancellationToken: ct);
         await WaitForAsync(events, signal, e => e.Container == "vault-agent" && e.Kind == "revoke-self", "the preStop revoke");
+        Mark("sidecar token revoked by the preStop hook");
+        string Accessor(string container)
+        {
+            lock (events) return events.Last(e => e.Container == container && e.Kind == "login").Detail.Split(' ')[0]["accessor=".Length..];
+        }
+        using (var sidecarToken = await root.PostAsJsonAsync("v1/auth/token/lookup-accessor", new { accessor = Accessor("vault-agent") }, ct))
+            sidecarToken.IsSuccessStatusCode.Should().BeFalse("Vault no longer knows the sidecar's token");
+        using (var initToken = await root.PostAsJsonAsync("v1/auth/token/lookup-accessor", new { accessor = Accessor("vault-agent-init") }, ct))
+            initToken.IsSuccessStatusCode.Should().BeTrue("the init container's token is never revoked (vault.md §2.5)");
         vault.FidelityViolations.Should().BeEmpty("every agent request is a path of Vault's OpenAPI spec");
     }
 

@@ -34,6 +34,9 @@ public sealed record AgentConfigFile
     public TimeSpan AuthMaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
     public bool AutoAuthExitOnError { get; init; }
 
+    /// <summary>cache.persist.path when the injector set up a persistent cache (agent-cache-enable, vault.md §1.2).</summary>
+    public string PersistPath { get; init; } = "";
+
     public string RoleName => AuthConfig.GetValueOrDefault("role", "");
     public string TokenPath => AuthConfig.GetValueOrDefault("token_path", "/var/run/secrets/kubernetes.io/serviceaccount/token");
 
@@ -81,6 +84,7 @@ public sealed record AgentConfigFile
             AuthMinBackoff = Str(method, "min_backoff") is { Length: > 0 } min ? GoDuration(min, "min_backoff") : TimeSpan.FromSeconds(1),
             AuthMaxBackoff = Str(method, "max_backoff") is { Length: > 0 } max ? GoDuration(max, "max_backoff") : TimeSpan.FromMinutes(5),
             AutoAuthExitOnError = method["exit_on_err"]?.GetValue<bool>() ?? false,
+            PersistPath = Str(root["cache"]?["persist"] as JsonObject, "path"),
         };
     }
 

@@ -16,6 +16,7 @@ internal sealed class SecretDependency(AgentSession session, string rawPath, IRe
 
     public string Key { get; } = Keyed(rawPath, writeArgs);
     public string RawPath { get; } = NormalizePath(rawPath);
+    public IReadOnlyList<string> WriteArgs { get; } = writeArgs;
     public VaultSecret? Current { get; private set; }
     public SecretValue? Value { get; private set; }
     public TimeSpan? PendingSleep { get; private set; }
@@ -26,6 +27,15 @@ internal sealed class SecretDependency(AgentSession session, string rawPath, IRe
 
     /// <summary>consul-template vaultSecretRenewable: the auth's flag for logins, the lease's otherwise.</summary>
     public static bool Renewable(VaultSecret s) => s.Auth is not null ? s.Auth.Renewable : s.Renewable;
+
+    /// <summary>Seeds the dependency with a response restored from the persistent cache instead of reading it again.</summary>
+    public void Restore(VaultSecret secret)
+    {
+        Current = secret;
+        Value = secret.ToTemplateValue();
+        PendingSleep = Renewable(secret) ? null : session.LeaseCheckWait(secret);
+        session.Emit("cache-restore", $"path={RawPath} lease_id={secret.LeaseId}");
+    }
 
     /// <summary>One read (or write), recording the result and the sleep before the next non-renewable read.</summary>
     public async Task FetchAsync(CancellationToken ct)
@@ -52,14 +62,14 @@ internal sealed class SecretDependency(AgentSession session, string rawPath, IRe
         }
 
         VaultSecret? secret;
-        if (writeArgs.Count == 0)
+        if (WriteArgs.Count == 0)
         {
             secret = await vault.ReadAsync(_secretPath, token, null, ct);
         }
         else
         {
             var body = new JsonObject();
-            foreach (var kv in writeArgs)
+            foreach (var kv in WriteArgs)
             {
                 var eq = kv.IndexOf('=');
                 if (eq < 0) throw new InvalidOperationException($"vault.write({RawPath}): invalid value format {GoQuote(kv)}");

@@ -19,6 +19,21 @@ internal sealed class TemplateServer(AgentSession session)
     private bool _watching;
     private bool _rendered;
 
+    /// <summary>The responses behind the rendered templates, by dependency key (what the persistent cache keeps).</summary>
+    public IReadOnlyList<(string Path, IReadOnlyList<string> Args, VaultSecret Secret)> Responses =>
+        _deps.Values.Where(d => d.Current is not null).Select(d => (d.RawPath, d.WriteArgs, d.Current!)).ToList();
+
+    /// <summary>Seeds dependencies from the persistent cache so the sidecar keeps the init container's leases.</summary>
+    public void Restore(IEnumerable<(string Path, IReadOnlyList<string> Args, VaultSecret Secret)> cached)
+    {
+        foreach (var (path, args, secret) in cached)
+        {
+            var dep = new SecretDependency(session, path, args);
+            dep.Restore(secret);
+            _deps[dep.Key] = dep;
+        }
+    }
+
     /// <summary>Init container (exit_after_auth): render everything once, then return.</summary>
     public Task RenderOnceAsync(CancellationToken ct) => RenderAllAsync(ct);
 

@@ -59,7 +59,9 @@ public sealed partial class VaultAgentProgram(AgentOptions options)
         var auth = await AutoAuth.LoginAsync(s, ct);
         s.Token = auth.ClientToken;
         AutoAuth.WriteSinks(s);
-        await new TemplateServer(s).RenderOnceAsync(ct);
+        var server = new TemplateServer(s);
+        await server.RenderOnceAsync(ct);
+        PersistentCache.Save(s, auth, server); // agent-cache-enable: hand token and leases to the sidecar (vault.md §2.5)
         s.Log("INFO", "agent: exit_after_auth is set, exiting");
         return 0;
     }
@@ -67,13 +69,18 @@ public sealed partial class VaultAgentProgram(AgentOptions options)
     private static async Task<int> RunSidecarAsync(AgentSession s)
     {
         var ct = s.Container.Terminate;
+        // agent-cache-enable: the sidecar starts from the init container's token and leases (vault.md §2.5)
+        var cached = PersistentCache.Load(s);
         while (true)
         {
-            var auth = await AutoAuth.LoginAsync(s, ct);
+            var auth = cached?.Auth ?? await AutoAuth.LoginAsync(s, ct);
             s.Token = auth.ClientToken;
             AutoAuth.WriteSinks(s);
             using var serverCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var server = new TemplateServer(s).RunAsync(serverCts.Token);
+            var templates = new TemplateServer(s);
+            if (cached is { } c) templates.Restore(c.Responses);
+            cached = null; // a re-authentication starts afresh
+            var server = templates.RunAsync(serverCts.Token);
             var watcher = AutoAuth.WatchTokenAsync(s, auth, ct);
             var first = await Task.WhenAny(server, watcher);
             if (first == server)

@@ -17,8 +17,12 @@ public sealed record VaultSecret
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public VaultAuth? Auth { get; init; }
 
+    /// <summary>The response as Vault sent it (kept for the agent's persistent cache).</summary>
+    public JsonObject? Raw { get; init; }
+
     public static VaultSecret Parse(JsonObject o) => new()
     {
+        Raw = o,
         RequestId = o["request_id"]?.GetValue<string>() ?? "",
         LeaseId = o["lease_id"]?.GetValue<string>() ?? "",
         LeaseDuration = o["lease_duration"]?.GetValue<long>() ?? 0,
