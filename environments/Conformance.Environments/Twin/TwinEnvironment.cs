@@ -7,6 +7,8 @@ using Conformance.Twin.Vault;
 using Conformance.Twin.Workloads.Git;
 using Conformance.Twin.Workloads.Kubelet;
 using Conformance.Twin.Workloads.Operator;
+using Conformance.Twin.Workloads.Programs;
+using Conformance.Twin.Injector.Agent;
 using k8s;
 using Npgsql;
 
@@ -79,7 +81,10 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Track(aws);
             }
 
-            var kubelet = Track(await TwinKubelet.StartAsync(
+            // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
+            var programs = VaultAgentPrograms.Register(
+                ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
+            Track(await TwinKubelet.StartAsync(
                 client,
                 new KubeletOptions
                 {
@@ -87,7 +92,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Faults = faults.Kubelet,
                     Log = Logs.For("kubelet"),
                 },
-                ct: cancellationToken));
+                programs,
+                cancellationToken));
             Track(await NotebookOperator.StartAsync(
                 client,
                 new OperatorOptions { Profile = profile, Faults = faults.Operator, Log = Logs.For("operator") },
@@ -112,7 +118,6 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Log = Logs.Writer("vault-injector"),
                 },
                 cancellationToken));
-            _ = kubelet;
 
             return new World
             {

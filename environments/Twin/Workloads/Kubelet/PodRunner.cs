@@ -133,6 +133,7 @@ internal sealed class PodRunner
                 while (true)
                 {
                     var exit = await RunContainerAsync(slot);
+                    if (_deleting.IsCancellationRequested) return; // a pod being deleted starts nothing new
                     if (exit == 0) break;
                     // kubelet: a failed init container with restartPolicy Never fails the pod
                     if (_pod.Spec.RestartPolicy == "Never")
@@ -160,6 +161,7 @@ internal sealed class PodRunner
             while (true)
             {
                 var exit = await RunContainerAsync(slot);
+                if (_deleting.IsCancellationRequested) return; // kubelet: no restarts once the pod is terminating
                 var policy = _pod.Spec.RestartPolicy ?? "Always";
                 // kubelet: restartPolicy decides whether an exited container starts again
                 if (policy == "Never" || (policy == "OnFailure" && exit == 0)) return;

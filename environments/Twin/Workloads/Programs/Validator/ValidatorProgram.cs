@@ -31,7 +31,7 @@ public sealed partial class ValidatorProgram(string? python3Path = null) : ICont
         var notebookPath = input.StartsWith("/workspace/repo/", StringComparison.Ordinal) ? input["/workspace/repo/".Length..]
             : input.StartsWith("/opt/app-root/src/", StringComparison.Ordinal) ? input["/opt/app-root/src/".Length..] : input;
 
-        var python = python3Path ?? ChildProcess.FindOnPath("python3");
+        var python = python3Path ?? DefaultPython.Value;
         if (python is null || !File.Exists(python))
         {
             // The image has no python: the shell reports "command not found" and exits 127.
@@ -56,6 +56,25 @@ public sealed partial class ValidatorProgram(string? python3Path = null) : ICont
             ["-u", runner, mountsFile, paths.ToHost(input), paths.ToHost(output), paths.ToHost(results), notebookPath, input, output, results],
             env, workdir, context);
     }
+
+    /// <summary>
+    /// python3 from PATH, resolved once to the real interpreter (sys.executable): version-manager shims such as pyenv's
+    /// cost seconds per start on a loaded machine.
+    /// </summary>
+    private static readonly Lazy<string?> DefaultPython = new(() =>
+    {
+        var onPath = ChildProcess.FindOnPath("python3");
+        if (onPath is null) return null;
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(onPath, ["-c", "import sys; print(sys.executable)"])
+                { RedirectStandardOutput = true, UseShellExecute = false })!;
+            var real = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 && File.Exists(real) ? real : onPath;
+        }
+        catch (System.ComponentModel.Win32Exception) { return onPath; }
+    });
 
     private static readonly Lazy<string> RunnerSource = new(() =>
     {
