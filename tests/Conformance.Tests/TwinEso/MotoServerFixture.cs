@@ -9,8 +9,11 @@ namespace Conformance.Tests.TwinEso;
 /// A real moto_server (the AWS emulator behind LocalStack's Secrets Manager) on a free loopback port, started once per
 /// test class. Tests skip with the install command when it is absent.
 /// </summary>
-public sealed class MotoServerFixture : IAsyncLifetime
+public class MotoServerFixture : IAsyncLifetime
 {
+    /// <summary>Extra environment for moto_server (e.g. INITIAL_NO_AUTH_ACTION_COUNT=0 turns on its signature check).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>();
+
     private Process? _process;
     public Uri? Endpoint { get; private set; }
     public string? SkipReason { get; private set; }
@@ -24,6 +27,7 @@ public sealed class MotoServerFixture : IAsyncLifetime
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -51,7 +55,7 @@ public sealed class MotoServerFixture : IAsyncLifetime
         throw new TimeoutException($"moto_server did not answer on {Endpoint} within 60 s; last error: {last}");
     }
 
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
@@ -70,6 +74,6 @@ public sealed class MotoServerFixture : IAsyncLifetime
     }
 
     private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 }

@@ -110,6 +110,10 @@ public sealed class RefreshDecisionTableTests
         GoDuration.TryParse(text, out _).Should().BeFalse();
 
     [Fact]
+    public void Run_wide_fault_lists_keep_only_ESO_faults() =>
+        EsoFaults.FromRunWide(["agent-never-renews", " eso-never-refreshes"]).Active.Should().BeEquivalentTo([EsoFaults.NeverRefreshes]);
+
+    [Fact]
     public void Unknown_fault_names_are_rejected() =>
         FluentActions.Invoking(() => new EsoFaults(["eso-typo"])).Should().Throw<ArgumentException>().WithMessage("*eso-typo*");
 }

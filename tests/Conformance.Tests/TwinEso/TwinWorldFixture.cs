@@ -8,6 +8,7 @@ using Conformance.Twin.Vault;
 using k8s;
 using k8s.Models;
 using Xunit;
+using TwinVaultServer = Conformance.Twin.Vault.TwinVault;
 
 namespace Conformance.Tests.TwinEso;
 
@@ -19,7 +20,7 @@ public sealed class TwinWorldFixture : IAsyncLifetime
 {
     public KubeApiServer Kube { get; private set; } = null!;
     public IKubernetes Client { get; private set; } = null!;
-    public TwinVault Vault { get; private set; } = null!;
+    public TwinVaultServer Vault { get; private set; } = null!;
     public TwinExternalSecrets Eso { get; private set; } = null!;
     public MotoServerFixture Moto { get; } = new();
     public HttpClient Http { get; } = new();
@@ -36,7 +37,7 @@ public sealed class TwinWorldFixture : IAsyncLifetime
         Client = new Kubernetes(config);
         await InstallCrdsAsync(upstream);
         var motoStart = Moto.InitializeAsync();
-        Vault = await TwinVault.StartAsync(new TwinVaultOptions());
+        Vault = await TwinVaultServer.StartAsync(new TwinVaultOptions());
         await motoStart;
         var sw = Stopwatch.StartNew();
         Eso = await TwinExternalSecrets.StartAsync(Client, new EsoOptions

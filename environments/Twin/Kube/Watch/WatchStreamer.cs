@@ -25,6 +25,7 @@ public static class WatchStreamer
         // No Transfer-Encoding header of our own: Kestrel chunks an HTTP/1.1 response without Content-Length itself,
         // and a hand-set header would make it send unframed bytes that HTTP/1.1 clients reject.
         await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, serverStop);
         cts.CancelAfter(o.Timeout);
         var ct = cts.Token;

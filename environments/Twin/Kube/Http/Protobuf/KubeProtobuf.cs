@@ -114,7 +114,13 @@ public static class KubeProtobuf
                 map[key] = value;
                 o[name[2..]] = map;
             }
-            else o[name] = decode(payload);
+            else
+            {
+                var v = decode(payload);
+                // proto3 writes empty strings; JSON clients omit them, so does the twin
+                if (v is JsonValue sv && sv.TryGetValue<string>(out var str) && str.Length == 0) continue;
+                o[name] = v;
+            }
         }
         return o;
     }
