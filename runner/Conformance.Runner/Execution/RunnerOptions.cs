@@ -26,7 +26,8 @@ public sealed record RunnerOptions
             TagFilter = TagExpression.Parse(Environment.GetEnvironmentVariable("CONFORMANCE_TAGS")),
             StrictKnownDefects = Environment.GetEnvironmentVariable("CONFORMANCE_STRICT_KNOWN_DEFECTS") is "1" or "true",
             RunId = runId,
-            ArtifactsDirectory = ArtifactsLocation.Resolve(runId, [Directory.GetCurrentDirectory(), .. startDirectories]),
+            ArtifactsDirectory = ArtifactsLocation.Resolve(runId, [Directory.GetCurrentDirectory(), .. startDirectories],
+                Environment.GetEnvironmentVariable("CONFORMANCE_ARTIFACTS")),
         };
     }
 
@@ -43,11 +44,12 @@ public sealed record RunnerOptions
 /// </summary>
 public static class ArtifactsLocation
 {
-    public static string Resolve(string runId, IEnumerable<string> startDirectories)
+    /// <param name="configured">CONFORMANCE_ARTIFACTS, when set; passed in so that the rule can be tested on its own.</param>
+    public static string Resolve(string runId, IEnumerable<string> startDirectories, string? configured = null)
     {
         var starts = startDirectories.ToList();
         var root = starts.Select(RepositoryRoot).FirstOrDefault(r => r is not null) ?? starts[0];
-        if (Environment.GetEnvironmentVariable("CONFORMANCE_ARTIFACTS") is { Length: > 0 } explicitPath)
+        if (configured is { Length: > 0 } explicitPath)
             return Path.GetFullPath(explicitPath, root);
         return Path.Combine(root, "artifacts", runId);
     }
