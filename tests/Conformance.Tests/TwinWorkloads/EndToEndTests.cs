@@ -70,6 +70,7 @@ public sealed class EndToEndTests(UpstreamStack fixture) : IClassFixture<Upstrea
         var job = await Twin.WaitForTerminalAsync(ns, "t2", Budget);
 
         var status = job["status"]!;
+        TestContext.Current.TestOutputHelper?.WriteLine($"twin start {Twin.StartTime.TotalMilliseconds:F0} ms; status: {status.ToJsonString()}");
         ((string?)status["phase"]).Should().Be("Failed");
         var message = (string?)status["message"];
         message.Should().Match(m => m!.StartsWith("Validation failed after", StringComparison.Ordinal) || m == "Maximum retry attempts exceeded", message);

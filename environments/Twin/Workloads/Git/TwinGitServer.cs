@@ -16,6 +16,7 @@ namespace Conformance.Twin.Workloads.Git;
 public sealed class TwinGitServer : IAsyncDisposable
 {
     private readonly string _root;
+    private bool _ownsRoot;
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private WebApplication? _app;
 
@@ -29,7 +30,7 @@ public sealed class TwinGitServer : IAsyncDisposable
     public static async Task<TwinGitServer> StartAsync(string? root = null, CancellationToken ct = default)
     {
         var git = FindGit() ?? throw new InvalidOperationException("git is not installed on this machine; the twin's notebook git server needs it (apt-get install git)");
-        var server = new TwinGitServer(root ?? Path.Combine(Path.GetTempPath(), "conformance-twin-git-" + Guid.NewGuid().ToString("N")[..8]));
+        var server = new TwinGitServer(root ?? Path.Combine(Path.GetTempPath(), "conformance-twin-git-" + Guid.NewGuid().ToString("N")[..8])) { _ownsRoot = root is null };
         Directory.CreateDirectory(Path.Combine(server._root, "repos"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -183,6 +184,9 @@ public sealed class TwinGitServer : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_ownsRoot)
+        {
+            try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

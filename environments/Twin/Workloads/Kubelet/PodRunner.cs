@@ -25,6 +25,7 @@ internal sealed class PodRunner
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Status, DateTime At)> _conditionTimes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishGate = new(1, 1);
+    private readonly Lock _terminationGate = new();
     private readonly CancellationTokenSource _deleting = new();
     private readonly Lock _pokeGate = new();
     private TaskCompletionSource _poke = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -264,7 +265,7 @@ internal sealed class PodRunner
 
     private Task BeginTermination(bool forced)
     {
-        lock (_publishGate)
+        lock (_terminationGate)
         {
             _termination ??= Task.Run(() => TerminateAsync(forced));
             return _termination;
