@@ -214,7 +214,8 @@ internal sealed class PodRunner
             Pod = _pod,
             Container = slot.Spec,
             IsInitContainer = slot.Init,
-            Env = env.Env,
+            // runtime: the image's env first, the pod's resolved env over it
+            Env = ImageConfigs.Merge(_options.ImageEnv(slot.Spec.Image), env.Env),
             Mounts = mounts,
             RootFolder = root,
             Log = writer,
