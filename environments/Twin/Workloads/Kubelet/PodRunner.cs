@@ -60,8 +60,10 @@ internal sealed class PodRunner
     private string Ns => _pod.Metadata.NamespaceProperty;
     private string Name => _pod.Metadata.Name;
 
-    /// <summary>Completes when the pod has been removed from the node.</summary>
-    public Task Finished => _termination ?? _lifecycle;
+    private readonly TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the pod has been removed from the node (after its deletion, not when its containers end).</summary>
+    public Task Finished => _removed.Task;
 
     public void Start() => _lifecycle = Task.Run(LifecycleAsync);
 
@@ -291,6 +293,7 @@ internal sealed class PodRunner
         }
         _logs.RemovePod(Ns, Name, Uid);
         try { Directory.Delete(_podFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        _removed.TrySetResult();
     }
 
     private async Task StopContainerAsync(ContainerSlot slot, Task deadline, bool forced)
