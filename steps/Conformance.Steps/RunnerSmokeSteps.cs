@@ -1,16 +1,21 @@
 using Conformance.Runner;
+using Xunit;
 
 namespace Conformance.Steps;
 
 /// <summary>Bindings for features/runner-smoke.feature: a tiny ledger, so the smoke scenarios compute something real.</summary>
 [Binding]
-public sealed class RunnerSmokeSteps(ScenarioContext scenario)
+public sealed class RunnerSmokeSteps(ScenarioContext scenario, ITestOutputHelper output)
 {
     private readonly List<(string Account, int Amount)> _entries = [];
     private int _wordCount = -1;
 
     [Given("an empty ledger")]
-    public void GivenAnEmptyLedger() => _entries.Clear();
+    public void GivenAnEmptyLedger()
+    {
+        output.WriteLine("Runner smoke: no environment (World) is used; this checks the runner only.");
+        _entries.Clear();
+    }
 
     [When("{int} credit(s) is/are booked")]
     public void WhenCreditsAreBooked(int amount) => _entries.Add(("default", amount));

@@ -17,6 +17,22 @@ public sealed record PlanInputs(
     string KubernetesCaPem,
     string ValidatorImage)
 {
+    /// <summary>The API server as Vault reaches it (TokenReview); the K3s alias by default (reference/vault.md §5.1).</summary>
+    public string KubernetesHost { get; init; } = $"https://{Infra.K3sAlias}:{Infra.KubeApiPort}";
+
+    /// <summary>Postgres as Vault's database engine reaches it; the Docker alias by default.</summary>
+    public string PostgresHostPort { get; init; } = $"{Infra.Postgres.Alias}:{Infra.Postgres.Port}";
+
+    public string PostgresDatabase { get; init; } = Infra.PostgresDatabase;
+
+    public string PostgresUser { get; init; } = Infra.PostgresUser;
+
+    /// <summary>Vault as pods reach it (the injector's externalVaultAddr, ESO stores).</summary>
+    public Uri VaultInCluster { get; init; } = Infra.Vault.InClusterUri();
+
+    /// <summary>AWS as ESO reaches it; null means real AWS (no endpoint override).</summary>
+    public Uri? AwsInCluster { get; init; } = Infra.LocalStack.InClusterUri();
+
     public static PlanInputs Symbolic(LiveOptions options) => new(
         Infra.Bridges.ToDictionary(b => b.Name, b => $"<{b.Name} container IP on the run's network>"),
         Sensitive.Placeholder("vault root token: random per run"),

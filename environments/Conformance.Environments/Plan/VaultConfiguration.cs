@@ -42,8 +42,8 @@ public static class VaultConfiguration
         new("POST", $"{DatabaseMount}/config/{DatabaseConnection}", new()
         {
             ["plugin_name"] = "postgresql-database-plugin",
-            ["connection_url"] = $"postgresql://{{{{username}}}}:{{{{password}}}}@{Infra.Postgres.Alias}:{Infra.Postgres.Port}/{Infra.PostgresDatabase}?sslmode=disable",
-            ["username"] = Infra.PostgresUser,
+            ["connection_url"] = $"postgresql://{{{{username}}}}:{{{{password}}}}@{inputs.PostgresHostPort}/{inputs.PostgresDatabase}?sslmode=disable",
+            ["username"] = inputs.PostgresUser,
             ["password"] = inputs.PostgresPassword,
             ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).ToList(),
             ["verify_connection"] = true,
@@ -67,7 +67,7 @@ public static class VaultConfiguration
         // Vault reaches the K3s API by its alias, which is in the serving cert thanks to --tls-san (reference/vault.md §5.1).
         new("POST", $"auth/{KubernetesMount}/config", new()
         {
-            ["kubernetes_host"] = $"https://{Infra.K3sAlias}:{Infra.KubeApiPort}",
+            ["kubernetes_host"] = inputs.KubernetesHost,
             ["kubernetes_ca_cert"] = inputs.KubernetesCaPem,
             ["token_reviewer_jwt"] = inputs.ReviewerJwt,
             ["disable_local_ca_jwt"] = true,

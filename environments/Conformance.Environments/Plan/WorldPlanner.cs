@@ -78,7 +78,7 @@ public static class WorldPlanner
                 InfraManifests(inputs, includeBridges),
                 [new SecretHasKey(Infra.Namespace, Infra.ReviewerSecret, "token")]),
             new(StepEso, $"External Secrets Operator chart {options.EsoChartVersion} via K3s helm-controller", [StepInfra],
-                [EsoChart(options)],
+                [EsoChart(options, inputs.AwsInCluster)],
                 [
                     new JobComplete("kube-system", "helm-install-" + Infra.EsoRelease),
                     new CrdEstablished("externalsecrets.external-secrets.io"),
@@ -89,7 +89,7 @@ public static class WorldPlanner
                     new DeploymentAvailable(Infra.EsoNamespace, "external-secrets-cert-controller"),
                 ]),
             new(StepInjector, $"Vault Agent injector, vault-helm {options.VaultHelmChartVersion} in external mode", [StepInfra],
-                [InjectorChart(options)],
+                [InjectorChart(options, inputs.VaultInCluster)],
                 [
                     new JobComplete("kube-system", "helm-install-" + Infra.VaultRelease),
                     new DeploymentAvailable(Infra.VaultNamespace, "vault-agent-injector"),
@@ -191,7 +191,7 @@ public static class WorldPlanner
         return list;
     }
 
-    public static Manifest EsoChart(LiveOptions options) =>
+    public static Manifest EsoChart(LiveOptions options, Uri? awsEndpoint) =>
         M("helm.cattle.io/v1", "HelmChart", Meta(Infra.EsoRelease, "kube-system"),
             ("spec", new Dictionary<string, object?>
             {
@@ -201,19 +201,30 @@ public static class WorldPlanner
                 ["targetNamespace"] = Infra.EsoNamespace,
                 ["createNamespace"] = true,
                 // ESO has no endpoint field; the controller-wide env vars point it at LocalStack (reference/eso.md §3a).
-                ["valuesContent"] = Yaml.Dump(new Dictionary<string, object?>
-                {
-                    ["installCRDs"] = true,
-                    ["log"] = new Dictionary<string, object?> { ["level"] = "debug" },
-                    ["extraEnv"] = new List<object?>
-                    {
-                        new Dictionary<string, object?> { ["name"] = "AWS_SECRETSMANAGER_ENDPOINT", ["value"] = Infra.LocalStack.InClusterUri().ToString().TrimEnd('/') },
-                        new Dictionary<string, object?> { ["name"] = "AWS_STS_ENDPOINT", ["value"] = Infra.LocalStack.InClusterUri().ToString().TrimEnd('/') },
-                    },
-                }),
+                ["valuesContent"] = Yaml.Dump(EsoValues(awsEndpoint)),
             }));
 
-    public static Manifest InjectorChart(LiveOptions options)
+    private static Dictionary<string, object?> EsoValues(Uri? awsEndpoint)
+    {
+        var values = new Dictionary<string, object?>
+        {
+            ["installCRDs"] = true,
+            ["log"] = new Dictionary<string, object?> { ["level"] = "debug" },
+        };
+        if (awsEndpoint is not null)
+        {
+            var endpoint = awsEndpoint.ToString().TrimEnd('/');
+            values["extraEnv"] = new List<object?>
+            {
+                new Dictionary<string, object?> { ["name"] = "AWS_SECRETSMANAGER_ENDPOINT", ["value"] = endpoint },
+                new Dictionary<string, object?> { ["name"] = "AWS_STS_ENDPOINT", ["value"] = endpoint },
+            };
+        }
+
+        return values;
+    }
+
+    public static Manifest InjectorChart(LiveOptions options, Uri vaultInCluster)
     {
         var agent = ImageReference.Parse(options.VaultImage);
         var injector = ImageReference.Parse(options.VaultK8sImage);
@@ -228,7 +239,7 @@ public static class WorldPlanner
                 ["valuesContent"] = Yaml.Dump(new Dictionary<string, object?>
                 {
                     // Either external address key sets mode=external: no server StatefulSet (reference/vault.md §1.3).
-                    ["global"] = new Dictionary<string, object?> { ["externalVaultAddr"] = Infra.Vault.InClusterUri().ToString().TrimEnd('/') },
+                    ["global"] = new Dictionary<string, object?> { ["externalVaultAddr"] = vaultInCluster.ToString().TrimEnd('/') },
                     ["injector"] = new Dictionary<string, object?>
                     {
                         ["image"] = new Dictionary<string, object?> { ["repository"] = injector.Repository, ["tag"] = injector.Tag },
@@ -300,7 +311,7 @@ public static class WorldPlanner
                 {
                     ["vault"] = new Dictionary<string, object?>
                     {
-                        ["server"] = Infra.Vault.InClusterUri().ToString().TrimEnd('/'),
+                        ["server"] = inputs.VaultInCluster.ToString().TrimEnd('/'),
                         ["path"] = VaultConfiguration.KvMount,
                         ["version"] = "v2",
                         ["auth"] = new Dictionary<string, object?>

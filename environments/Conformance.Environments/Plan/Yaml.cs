@@ -47,7 +47,20 @@ public static partial class Yaml
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithQuotingNecessaryStrings()
         .DisableAliases()
+        .WithEventEmitter(next => new LiteralMultilineEmitter(next))
         .Build();
+
+    // Multi-line strings (Helm values, Vault policies) read best as literal blocks.
+    private sealed class LiteralMultilineEmitter(YamlDotNet.Serialization.IEventEmitter next)
+        : YamlDotNet.Serialization.EventEmitters.ChainedEventEmitter(next)
+    {
+        public override void Emit(YamlDotNet.Serialization.ScalarEventInfo eventInfo, YamlDotNet.Core.IEmitter emitter)
+        {
+            if (eventInfo.Source.Value is string text && text.Contains('\n')) eventInfo.Style = YamlDotNet.Core.ScalarStyle.Literal;
+
+            base.Emit(eventInfo, emitter);
+        }
+    }
 
     /// <summary>Renders one tree as a YAML document (no leading <c>---</c>).</summary>
     public static string Dump(object? tree) => Serializer.Serialize(tree).TrimEnd('\n') + "\n";

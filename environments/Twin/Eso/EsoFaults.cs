@@ -31,6 +31,13 @@ public sealed class EsoFaults
     }
 
     public static EsoFaults None { get; } = new();
+
+    /// <summary>
+    /// Picks this component's faults from a run-wide list (CONFORMANCE_TWIN_FAULTS=a,b): names starting "eso-" must be
+    /// known, names of other components are left to them.
+    /// </summary>
+    public static EsoFaults FromRunWide(IEnumerable<string> names) =>
+        new(names.Select(n => n.Trim()).Where(n => n.StartsWith("eso-", StringComparison.Ordinal)));
     public bool Has(string name) => _active.Contains(name);
     public IReadOnlySet<string> Active => _active;
 }

@@ -50,6 +50,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         options ??= new KubeApiServerOptions();
         var stopping = new CancellationTokenSource();
         var certs = Certificates.Create();
+        var tCerts = sw.Elapsed;
         var store = new ObjectStore(options.WatchHistoryLimit);
         foreach (var t in BuiltInResources.Create()) store.Register(t);
         var tokens = new TokenIssuer(store, options.TimeProvider, options.ServiceAccountIssuer, options.ApiAudiences);
@@ -68,7 +69,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         _ = new ServiceAccountController(objects, tokens, certs.CaPem, options.Log, stopping.Token);
         _ = new GarbageCollector(objects, options.Log, stopping.Token);
         _ = new CrdController(objects, options.Log, stopping.Token);
-        await Bootstrap.RunAsync(objects).ConfigureAwait(false);
+        var tWired = sw.Elapsed;
+        // the bootstrap objects are made while Kestrel starts (requests wait for them below)
+        var boot = Task.Run(() => Bootstrap.RunAsync(objects), ct);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -84,10 +87,17 @@ public sealed class KubeApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         var handler = new ApiHandler(context);
-        app.Run(handler.HandleAsync);
+        app.Run(async http =>
+        {
+            if (!boot.IsCompleted) await boot.ConfigureAwait(false);
+            await handler.HandleAsync(http).ConfigureAwait(false);
+        });
         await app.StartAsync(ct).ConfigureAwait(false);
+        await boot.ConfigureAwait(false);
+        var tBoot = sw.Elapsed;
         var address = app.Urls.First();
         context.Port = new Uri(address).Port;
+        options.Log?.Invoke($"twin kube-apiserver started in {sw.Elapsed.TotalMilliseconds:F0} ms (certificates {tCerts.TotalMilliseconds:F0}, wiring {(tWired - tCerts).TotalMilliseconds:F0}, then Kestrel and bootstrap objects in parallel {(tBoot - tWired).TotalMilliseconds:F0})");
         return new KubeApiServer(app, stopping, context, sw.Elapsed);
     }
 

@@ -10,7 +10,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Conformance.Twin.Vault;
 
@@ -48,12 +47,16 @@ public sealed class TwinVault : IAsyncDisposable
     /// <summary>Lease revocations that failed in the background (the lease is kept and retried, as Vault does).</summary>
     public IReadOnlyList<string> RevocationErrors => _core.Expiration.Errors.ToList();
 
+    /// <summary>Waits until the expiration manager has worked through every revocation queued so far (token
+    /// revocation cascades and expiries), so a test can assert "nothing more will happen" without sleeping.</summary>
+    public Task DrainRevocationsAsync(CancellationToken ct = default) => _core.Expiration.DrainAsync().WaitAsync(ct);
+
     public static async Task<TwinVault> StartAsync(TwinVaultOptions options, CancellationToken ct = default)
     {
         var core = new VaultCore(options);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // An empty builder: no configuration sources or environment (ASPNETCORE_URLS) can move the listener.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.Run(core.HandleHttpAsync);
 

@@ -157,8 +157,6 @@ internal sealed class VaultCore : IAsyncDisposable
             {
                 if (te is null)
                 {
-                    Audit.LogRequest(req, "permission denied");
-                    audited = true;
                     // Vault: a missing token is "permission denied"; an unknown or expired one adds "invalid token".
                     throw req.ClientToken is null
                         ? VaultException.PermissionDenied()
@@ -166,19 +164,17 @@ internal sealed class VaultCore : IAsyncDisposable
                 }
                 if (req.Operation == VaultOperation.Update && match.Template.CreateSupported && !mount.Backend.Exists(req))
                     req.Operation = VaultOperation.Create;   // request_handling.go: ExistenceCheck turns a write into create
-                if (!AclFor(te).Allows(req.Path, req.Operation, match.Template.Sudo))
-                {
-                    Audit.LogRequest(req, "permission denied");
-                    audited = true;
-                    throw VaultException.PermissionDenied();
-                }
+                // The denial is audited with the multierror text, as in Vault's logs ("1 error occurred:\n\t* permission denied\n\n").
+                if (!AclFor(te).Allows(req.Path, req.Operation, match.Template.Sudo)) throw VaultException.PermissionDenied();
             }
-            Audit.LogRequest(req, null);
+            // http/sys_health.go answers sys/health outside the logical request path, so it is never audited.
+            audited = req.Path == "sys/health";
+            if (!audited) Audit.LogRequest(req, null);
             audited = true;
 
             var resp = await mount.Backend.HandleAsync(req, ct);
             var json = Render(req, resp);
-            Audit.LogResponse(req, json, resp.Status, null);
+            if (req.Path != "sys/health") Audit.LogResponse(req, json, resp.Status, null);
             return (json is null ? 204 : resp.Status, json);
         }
         catch (VaultException e)
@@ -206,9 +202,10 @@ internal sealed class VaultCore : IAsyncDisposable
         var leaseDuration = resp.LeaseDuration ?? 0;
         if (resp.Secret is { } secret)
         {
-            var r = TtlCalculator.Calculate(TimeSpan.Zero, secret.Ttl, secret.MaxTtl, TimeSpan.Zero, MountDefaultTtl(mount), MountMaxTtl(mount), Now, Now,
+            var now = Now;
+            var r = TtlCalculator.Calculate(TimeSpan.Zero, secret.Ttl, secret.MaxTtl, TimeSpan.Zero, MountDefaultTtl(mount), MountMaxTtl(mount), now, now,
                 Faults.Contains(TwinVaultFaults.IgnoresMaxTtl));
-            var lease = Expiration.Register(req.Path, mount, secret, req.Token, r.Ttl);
+            var lease = Expiration.Register(req.Path, mount, secret, req.Token, r.Ttl, now);
             leaseId = lease.Id; renewable = secret.Renewable; leaseDuration = (long)r.Ttl.TotalSeconds;
             resp.Warnings.AddRange(r.Warnings);
         }

@@ -99,7 +99,7 @@ public sealed class BindingRegistry
             if (!pattern.StartsWith('^')) pattern = "^" + pattern;
             if (!pattern.EndsWith('$')) pattern += "$";
             Regex regex;
-            try { regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled); }
+            try { regex = new Regex(pattern, RegexOptions.CultureInvariant); }
             catch (ArgumentException e) { throw new BindingException($"invalid regular expression \"{expression}\": {e.Message}"); }
             return new StepBinding(id, method, attribute.Kind, expression, type, regex, null);
         }

@@ -79,7 +79,7 @@ public sealed class FeatureRunner
             if (_runEnded) return Results;
             _runEnded = true;
             if (_runStarted)
-                await RunStaticHooksAsync(HookType.AfterTestRun, null, cancellationToken, Results.RecordRunHook, stopAtFirst: false).ConfigureAwait(false);
+                AfterHookError = await RunStaticHooksAsync(HookType.AfterTestRun, null, cancellationToken, Results.RecordRunHook, stopAtFirst: false).ConfigureAwait(false);
             Results.FinishedAt = Options.Time.GetUtcNow();
             if (Options.ArtifactsDirectory is { } dir) ResultWriters.WriteAll(Results, Bindings, dir);
             foreach (var listener in TestRun.Listeners)
@@ -115,7 +115,7 @@ public sealed class FeatureRunner
         {
             if (!session.Started)
             {
-                session.HookError = await RunStaticHooksAsync(HookType.BeforeFeature, session, cancellationToken, _ => { }, stopAtFirst: true).ConfigureAwait(false);
+                session.HookError = await RunStaticHooksAsync(HookType.BeforeFeature, session, cancellationToken, Results.RecordRunHook, stopAtFirst: true).ConfigureAwait(false);
                 Volatile.Write(ref session.Started, true);
             }
         }
@@ -126,16 +126,22 @@ public sealed class FeatureRunner
         return session;
     }
 
-    /// <summary>Runs the feature's [AfterFeature] hooks if its [BeforeFeature] hooks ran. Idempotent.</summary>
-    public async Task EndFeatureAsync(string uri, CancellationToken cancellationToken = default)
+    /// <summary>The first [AfterTestRun] failure, or null (set by <see cref="EndTestRunAsync"/>).</summary>
+    public string? AfterHookError { get; private set; }
+
+    /// <summary>
+    /// Runs the feature's [AfterFeature] hooks if its [BeforeFeature] hooks ran; returns the first failure's message
+    /// (also kept in <see cref="RunResults.Hooks"/>), or null. Idempotent.
+    /// </summary>
+    public async Task<string?> EndFeatureAsync(string uri, CancellationToken cancellationToken = default)
     {
-        if (!_features.TryGetValue(uri, out var session)) return;
+        if (!_features.TryGetValue(uri, out var session)) return null;
         await session.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!session.Started || session.Ended) return;
+            if (!session.Started || session.Ended) return null;
             session.Ended = true;
-            await RunStaticHooksAsync(HookType.AfterFeature, session, cancellationToken, _ => { }, stopAtFirst: false).ConfigureAwait(false);
+            return await RunStaticHooksAsync(HookType.AfterFeature, session, cancellationToken, Results.RecordRunHook, stopAtFirst: false).ConfigureAwait(false);
         }
         finally
         {
@@ -512,7 +518,7 @@ public sealed class FeatureRunner
         foreach (var hook in Bindings.HooksOf(type))
         {
             if (session is not null && !hook.Applies(session.Feature.FeatureTags)) continue;
-            var hookResult = new HookResult { HookId = hook.Id, Type = type, Binding = hook.ToString(), StartedAt = Options.Time.GetUtcNow() };
+            var hookResult = new HookResult { HookId = hook.Id, Type = type, Binding = hook.ToString(), StartedAt = Options.Time.GetUtcNow(), FeatureUri = session?.Feature.Uri };
             var clock = Stopwatch.StartNew();
             var container = new ScenarioContainer();
             container.RegisterInstance(TestRun);

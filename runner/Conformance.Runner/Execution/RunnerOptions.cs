@@ -18,7 +18,7 @@ public sealed record RunnerOptions
     /// Options from the environment: <c>CONFORMANCE_TAGS</c>, <c>CONFORMANCE_STRICT_KNOWN_DEFECTS</c>, <c>CONFORMANCE_RUN_ID</c>
     /// and <c>CONFORMANCE_ARTIFACTS</c> (see <see cref="ArtifactsLocation"/>).
     /// </summary>
-    public static RunnerOptions FromEnvironment(string? startDirectory = null)
+    public static RunnerOptions FromEnvironment(params string[] startDirectories)
     {
         var runId = Environment.GetEnvironmentVariable("CONFORMANCE_RUN_ID") is { Length: > 0 } id ? id : NewRunId(TimeProvider.System);
         return new RunnerOptions
@@ -26,7 +26,7 @@ public sealed record RunnerOptions
             TagFilter = TagExpression.Parse(Environment.GetEnvironmentVariable("CONFORMANCE_TAGS")),
             StrictKnownDefects = Environment.GetEnvironmentVariable("CONFORMANCE_STRICT_KNOWN_DEFECTS") is "1" or "true",
             RunId = runId,
-            ArtifactsDirectory = ArtifactsLocation.Resolve(runId, startDirectory ?? Directory.GetCurrentDirectory()),
+            ArtifactsDirectory = ArtifactsLocation.Resolve(runId, [Directory.GetCurrentDirectory(), .. startDirectories]),
         };
     }
 
@@ -36,17 +36,20 @@ public sealed record RunnerOptions
 }
 
 /// <summary>
-/// Where a run's artifacts go. <c>CONFORMANCE_ARTIFACTS</c> when set (a relative path is taken from the current
-/// directory); otherwise <c>artifacts/&lt;run-id&gt;/</c> under the repository root, found by walking up from the current
-/// directory to the first folder holding <c>Conformance.sln</c> (or <c>.git</c>), falling back to the current directory.
+/// Where a run's artifacts go: <c>CONFORMANCE_ARTIFACTS</c> when set, else <c>artifacts/&lt;run-id&gt;/</c>. Relative paths
+/// are taken from the repository root: the first folder holding <c>Conformance.sln</c> (or <c>.git</c>) above the current
+/// directory or, failing that, above the test assembly (test hosts may start in bin/); with no root found, the current
+/// directory. Set <c>CONFORMANCE_RUN_ID</c> to choose the run id.
 /// </summary>
 public static class ArtifactsLocation
 {
-    public static string Resolve(string runId, string startDirectory)
+    public static string Resolve(string runId, IEnumerable<string> startDirectories)
     {
+        var starts = startDirectories.ToList();
+        var root = starts.Select(RepositoryRoot).FirstOrDefault(r => r is not null) ?? starts[0];
         if (Environment.GetEnvironmentVariable("CONFORMANCE_ARTIFACTS") is { Length: > 0 } explicitPath)
-            return Path.GetFullPath(explicitPath, startDirectory);
-        return Path.Combine(RepositoryRoot(startDirectory) ?? startDirectory, "artifacts", runId);
+            return Path.GetFullPath(explicitPath, root);
+        return Path.Combine(root, "artifacts", runId);
     }
 
     public static string? RepositoryRoot(string startDirectory)

@@ -76,7 +76,7 @@ public static class CucumberExpression
         }
         FlushWord();
         pattern.Append('$');
-        return (new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.Compiled), parameters);
+        return (new Regex(pattern.ToString(), RegexOptions.CultureInvariant), parameters);
     }
 
     private enum PieceKind { Text, Optional, Slash }

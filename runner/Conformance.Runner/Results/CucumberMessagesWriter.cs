@@ -49,7 +49,7 @@ public static class CucumberMessagesWriter
         const string runId = "test-run";
         yield return Envelope.Create(new TestRunStarted(Timestamp(results.StartedAt), runId));
         var n = 0;
-        foreach (var hook in results.TestRunHooks)
+        foreach (var hook in results.Hooks.Where(h => h.Type is HookType.BeforeTestRun or HookType.AfterTestRun))
         {
             var started = $"run-hook-{n++}";
             yield return Envelope.Create(new TestRunHookStarted(started, runId, hook.HookId, null, Timestamp(hook.StartedAt)));

@@ -30,8 +30,8 @@ public sealed class RunResults
     public IReadOnlyList<FeatureParseError> ParseErrors =>
         _features.Values.SelectMany(f => f.ParseErrors).OrderBy(e => e.Uri, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
 
-    /// <summary>BeforeTestRun/AfterTestRun hooks that ran.</summary>
-    public IReadOnlyList<HookResult> TestRunHooks => _runHooks.ToList();
+    /// <summary>Hooks outside scenarios that ran: BeforeTestRun, AfterTestRun, BeforeFeature, AfterFeature.</summary>
+    public IReadOnlyList<HookResult> Hooks => _runHooks.ToList();
 
     [JsonIgnore] public IReadOnlyCollection<ParsedFeature> Features => _features.Values.OrderBy(f => f.Uri, StringComparer.Ordinal).ToList();
 
@@ -123,6 +123,8 @@ public sealed class HookResult
     public double DurationMs => Duration.TotalMilliseconds;
     /// <summary>The step during which a step hook ran.</summary>
     public string? StepId { get; init; }
+    /// <summary>The feature a feature hook ran for.</summary>
+    public string? FeatureUri { get; init; }
 }
 
 /// <summary>Something a step attached (evidence, a rendered file...). Text is kept as text, bytes as base64.</summary>

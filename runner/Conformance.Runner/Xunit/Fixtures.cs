@@ -40,6 +40,8 @@ public abstract class TestRunFixture(Assembly assembly) : IAsyncLifetime
         if (runner.Options.ArtifactsDirectory is { } dir)
             Console.WriteLine($"Conformance runner: {results.Summary.Total} scenario(s); results in {dir}");
         GC.SuppressFinalize(this);
+        // xunit reports a throwing assembly fixture as a cleanup failure, so a broken [AfterTestRun] hook is not silent.
+        if (runner.AfterHookError is { } error) throw new ScenarioFailedException(error);
     }
 }
 
@@ -49,11 +51,12 @@ public abstract class FeatureFixture(Assembly assembly, string uri) : IAsyncDisp
     public async ValueTask DisposeAsync()
     {
         var host = GherkinHost.For(assembly);
-        if (host.RunnerCreated)
-        {
-            try { await host.Runner.EndFeatureAsync(uri).ConfigureAwait(false); }
-            catch (Bindings.BindingException) { }
-        }
         GC.SuppressFinalize(this);
+        if (!host.RunnerCreated) return;
+        string? error;
+        try { error = await host.Runner.EndFeatureAsync(uri).ConfigureAwait(false); }
+        catch (Bindings.BindingException) { return; }
+        // A throwing class fixture becomes a class cleanup failure: a broken [AfterFeature] hook is reported.
+        if (error is not null) throw new ScenarioFailedException(error);
     }
 }

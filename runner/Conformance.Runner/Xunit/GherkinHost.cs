@@ -21,7 +21,7 @@ public sealed class GherkinHost
         Assembly = assembly;
         try
         {
-            Options = RunnerOptions.FromEnvironment(Path.GetDirectoryName(assembly.Location) is { Length: > 0 } dir && Directory.GetCurrentDirectory() == "/" ? dir : null);
+            Options = RunnerOptions.FromEnvironment(AppContext.BaseDirectory);
         }
         catch (TagExpressionException e)
         {

@@ -13,6 +13,8 @@ public static class ScenarioTest
         var host = GherkinHost.For(assembly);
         var feature = host.Feature(uri, source);
         if (host.ConfigurationError is { } configuration) throw new ScenarioFailedException(configuration);
+        if (pickleId == FeatureScenariosAttribute.ProblemRow && feature.IsValid)
+            throw new ScenarioFailedException(DynamicSkipToken.Value + $"No scenario of {uri} matches CONFORMANCE_TAGS \"{Environment.GetEnvironmentVariable("CONFORMANCE_TAGS")}\".");
         if (pickleId == FeatureScenariosAttribute.ProblemRow)
             throw new ScenarioFailedException($"{uri} is not valid Gherkin; its scenarios cannot run (other features are not affected):{Environment.NewLine}" +
                 string.Join(Environment.NewLine, feature.ParseErrors.Select(e => "  " + e)));
@@ -29,7 +31,21 @@ public static class ScenarioTest
         }
         var context = TestContext.Current;
         var result = await runner.RunScenarioAsync(feature, pickle, context.TestOutputHelper, context.CancellationToken).ConfigureAwait(false);
+        WriteTrace(result, context.TestOutputHelper);
         Report(result, context);
+    }
+
+    /// <summary>The step trace (Reqnroll prints one too): keyword, text, binding, status and duration per step.</summary>
+    public static void WriteTrace(ScenarioResult result, ITestOutputHelper? output)
+    {
+        if (output is null) return;
+        output.WriteLine($"{result.FeatureUri}:{result.Line} {result.DisplayName}");
+        foreach (var step in result.Steps)
+        {
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"  {step.Keyword} {step.Text} -> {step.Status.ToString().ToLowerInvariant()} ({step.Duration.TotalMilliseconds:0.0} ms){(step.Binding is null ? "" : " " + step.Binding)}"));
+        }
+        output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"  => {result.Status} in {result.Duration.TotalMilliseconds:0.0} ms"));
     }
 
     /// <summary>Maps a scenario result to the xunit outcome: failures throw, skips skip dynamically, known defects pass with a note.</summary>

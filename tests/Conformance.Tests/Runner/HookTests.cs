@@ -1,4 +1,5 @@
 using Xunit;
+using Conformance.Runner;
 using Conformance.Runner.Results;
 using Conformance.Tests.Runner.Bindings;
 using FluentAssertions;
@@ -65,5 +66,45 @@ public sealed class HookTests
         scenario.Error.Should().Contain("HookBindings.FailAfter()").And.Contain("after hook broke");
         journal.Should().Contain("AfterScenario A failing after-scenario hook error=after hook broke");
         scenario.Hooks.Should().Contain(h => h.Binding.Contains("FailAfter") && h.Status == StepStatus.Failed);
+    }
+
+    [Fact]
+    public async Task A_failing_before_feature_hook_fails_every_scenario_of_that_feature_only()
+    {
+        var runner = RunnerHarness.Runner(typeof(ErrorBindings), typeof(AttachmentBindings), typeof(BrokenFeatureHooks));
+        var (results, _) = await RunnerHarness.RunAsync(runner, "broken-feature-hook.feature", "attachments.feature");
+
+        results.Scenarios.Where(s => s.FeatureName == "Broken feature hook").Should().HaveCount(2).And.OnlyContain(s =>
+            s.Status == ScenarioStatus.Failed &&
+            s.Error!.StartsWith("Hook [BeforeFeature(\"@broken-feature\")] BrokenFeatureHooks.BreakFeature() failed for feature features/broken-feature-hook.feature", StringComparison.Ordinal) &&
+            s.Error.Contains("feature setup broke", StringComparison.Ordinal));
+        results.Scenario("A step attaches evidence").Status.Should().Be(ScenarioStatus.Passed);
+    }
+
+    [Fact]
+    public async Task A_failing_after_feature_hook_is_reported_by_name()
+    {
+        var runner = RunnerHarness.Runner(typeof(ErrorBindings), typeof(BrokenFeatureHooks));
+        var feature = RunnerHarness.Load("broken-feature-end.feature");
+        var scenario = await runner.RunScenarioAsync(feature, feature.Pickles[0], null, TestContext.Current.CancellationToken);
+
+        var error = await runner.EndFeatureAsync(feature.Uri, TestContext.Current.CancellationToken);
+
+        scenario.Status.Should().Be(ScenarioStatus.Passed);
+        error.Should().StartWith("Hook [AfterFeature] BrokenFeatureHooks.BreakFeatureEnd(FeatureContext) failed for feature features/broken-feature-end.feature")
+            .And.Contain("feature teardown broke");
+        runner.Results.Hooks.Should().Contain(h => h.Type == HookType.AfterFeature && h.Status == StepStatus.Failed && h.FeatureUri == feature.Uri);
+    }
+
+    [Fact]
+    public async Task A_failing_before_test_run_hook_fails_every_scenario_and_after_test_run_failures_are_kept()
+    {
+        var runner = RunnerHarness.Runner(typeof(ErrorBindings), typeof(BrokenRunHooks));
+        var (results, _) = await RunnerHarness.RunAsync(runner, "attachments.feature");
+
+        results.Scenarios.Should().ContainSingle().Which.Error.Should()
+            .StartWith("Hook [BeforeTestRun] BrokenRunHooks.BreakRun() failed for the test run").And.Contain("run setup broke");
+        runner.AfterHookError.Should().StartWith("Hook [AfterTestRun] BrokenRunHooks.BreakRunEnd() failed for the test run");
+        results.Hooks.Select(h => (h.Type, h.Status)).Should().Equal((HookType.BeforeTestRun, StepStatus.Failed), (HookType.AfterTestRun, StepStatus.Failed));
     }
 }

@@ -49,7 +49,11 @@ public sealed class OutputFormatTests : IDisposable
         scenarios.Select(s => s.GetProperty("status").GetString()).Should().Contain(["expected-failure", "appears-fixed", "undefined", "ambiguous", "skipped", "pending", "failed"]);
         scenarios.Single(s => s.GetProperty("name").GetString() == "Binding throws").GetProperty("error").GetString().Should().Contain("boom from binding");
         root.GetProperty("parseErrors").EnumerateArray().Single().GetProperty("line").GetInt32().Should().Be(4);
-        root.GetProperty("testRunHooks").EnumerateArray().Select(h => h.GetProperty("type").GetString()).Should().Equal("BeforeTestRun", "AfterTestRun");
+        var hooks = root.GetProperty("hooks").EnumerateArray().ToList();
+        hooks[0].GetProperty("type").GetString().Should().Be("BeforeTestRun");
+        hooks[^1].GetProperty("type").GetString().Should().Be("AfterTestRun");
+        hooks.Where(h => h.GetProperty("type").GetString() == "AfterFeature").Select(h => h.GetProperty("featureUri").GetString())
+            .Should().BeEquivalentTo("features/attachments.feature", "features/errors.feature", "features/known-defects.feature", "features/hooks.feature");
     }
 
     [Fact]

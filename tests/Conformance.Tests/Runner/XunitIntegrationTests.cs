@@ -43,6 +43,16 @@ public sealed class XunitIntegrationTests
     }
 
     [Fact]
+    public void A_feature_with_no_selected_scenario_lists_one_explicit_placeholder()
+    {
+        var options = new RunnerOptions { TagFilter = TagExpression.Parse("@nothing-has-this") };
+        var row = FeatureScenariosAttribute.Rows(RunnerHarness.Load("xunit-rows.feature"), options).Should().ContainSingle().Subject;
+
+        row.TestDisplayName.Should().Be("Rows: no scenario selected by CONFORMANCE_TAGS");
+        row.Explicit.Should().BeTrue("xunit fails a theory without rows; an explicit row is listed but not run");
+    }
+
+    [Fact]
     public void A_malformed_feature_becomes_one_failing_row_that_names_line_and_column()
     {
         var feature = RunnerHarness.Load("malformed.feature");

@@ -15,6 +15,7 @@ public sealed class KubernetesEsoCluster(IKubernetes client, TimeProvider time) 
     private const string Group = "external-secrets.io";
     private const string Version = "v1";
     private readonly ConcurrentDictionary<string, (string Name, string Namespace, int Count)> _events = new(StringComparer.Ordinal);
+    private long _eventSequence;
 
     public IKubernetes Client => client;
 
@@ -102,7 +103,8 @@ public sealed class KubernetesEsoCluster(IKubernetes client, TimeProvider time) 
                 _events[key] = (seen.Name, seen.Namespace, count);
                 return;
             }
-            var name = $"{target.Name}.{(now.Ticks - DateTime.UnixEpoch.Ticks) * 100:x}";
+            // client-go names events "<object>.<unix nanos in hex>"; a sequence keeps names unique under a frozen test clock.
+            var name = $"{target.Name}.{(now.Ticks - DateTime.UnixEpoch.Ticks) * 100 + Interlocked.Increment(ref _eventSequence):x}";
             var ev = new Corev1Event
             {
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },

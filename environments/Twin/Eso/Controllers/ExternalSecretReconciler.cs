@@ -97,7 +97,8 @@ public sealed class ExternalSecretReconciler(
             return ReconcileOutcome.Failed(e);
         }
 
-        var deletionPolicy = es.DeletionPolicy;
+        // Fault eso-deletes-under-retain: Retain behaves as Delete once the remote data is gone.
+        var deletionPolicy = es.DeletionPolicy == "Retain" && Faults.Has(EsoFaults.DeletesUnderRetain) ? "Delete" : es.DeletionPolicy;
         if (dataMap.Count == 0)
         {
             switch (deletionPolicy)

@@ -84,7 +84,7 @@ public sealed class SecretStoreReconciler(IEsoCluster cluster, EsoOptions option
     /// <summary>spec.refreshInterval of a store: integer seconds (v1 also accepts a duration string).</summary>
     private static TimeSpan? RefreshIntervalOf(JsonObject store) => store.At("spec", "refreshInterval") switch
     {
-        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => TimeSpan.FromSeconds(v.GetValue<long>()),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number && long.TryParse(v.ToJsonString(), out var seconds) => TimeSpan.FromSeconds(seconds),
         JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String && GoDuration.TryParse(v.GetValue<string>(), out var d) => d,
         _ => null,
     };

@@ -19,7 +19,7 @@ public static class Json
         node.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     public static long? Long(this JsonNode? node, params string[] path) =>
-        node.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<long>() : null;
+        node.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), out var n) ? n : null;
 
     public static bool Bool(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue v && v.GetValueKind() == JsonValueKind.True;

@@ -23,8 +23,9 @@ public sealed class AdmissionHandler(InjectorOptions options, TwinFaults faults)
     /// <summary>The HTTP exchange: returns (status code, content type, body) as the real handler writes them.</summary>
     public (int Status, string ContentType, string Body) HandleHttp(string? contentType, string body)
     {
-        // vault-k8s: only application/json is accepted (handler.go Handle)
-        if (contentType != "application/json")
+        // vault-k8s: only application/json is accepted (handler.go Handle). vault-k8s compares the raw header, which
+        // kube-apiserver sends bare; the twin compares the media type, because the twin API server adds "; charset=utf-8".
+        if (!(System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType == "application/json"))
             return (400, "text/plain; charset=utf-8", $"Invalid content-type: {GoParse.Quote(contentType ?? "")}\n");
         if (body.Length == 0) return (400, "text/plain; charset=utf-8", "Empty request body\n");
 

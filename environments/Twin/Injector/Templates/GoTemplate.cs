@@ -298,7 +298,8 @@ public sealed class GoTemplate
     private static bool GoEquals(object? a, object? b)
     {
         if (GoValues.AsNumber(a) is { } x && GoValues.AsNumber(b) is { } y) return x == y;
-        if (a is string sa && b is string sb) return sa == sb;
+        // text/template eq: json.Number is a string kind, so it equals "3" but cannot be compared with 3
+        if (GoValues.AsStringKind(a) is { } sa && GoValues.AsStringKind(b) is { } sb) return sa == sb;
         if (a is bool ba && b is bool bb) return ba == bb;
         return a is null && b is null;
     }
@@ -306,7 +307,7 @@ public sealed class GoTemplate
     private static int Compare(ExecState s, Node at, object? a, object? b)
     {
         if (GoValues.AsNumber(a) is { } x && GoValues.AsNumber(b) is { } y) return x.CompareTo(y);
-        if (a is string sa && b is string sb) return string.CompareOrdinal(sa, sb);
+        if (GoValues.AsStringKind(a) is { } sa && GoValues.AsStringKind(b) is { } sb) return string.CompareOrdinal(sa, sb);
         throw Error(s, at, "incompatible types for comparison");
     }
 

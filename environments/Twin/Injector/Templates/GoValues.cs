@@ -92,7 +92,7 @@ public static class GoValues
         null or NoValue => false,
         bool b => b,
         string s => s.Length > 0,
-        GoNumber n => n.AsDouble() != 0,
+        GoNumber n => n.Raw.Length > 0, // json.Number is a string type: any non-empty number is true
         long l => l != 0,
         int i => i != 0,
         double d => d != 0,
@@ -157,10 +157,17 @@ public static class GoValues
         return d.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Numeric view of a value for comparisons and %d; null when it is not a number.</summary>
+    /// <summary>The string view of a Go string-kind value (string, json.Number); null otherwise.</summary>
+    public static string? AsStringKind(object? v) => v switch
+    {
+        string s => s,
+        GoNumber n => n.Raw,
+        _ => null,
+    };
+
+    /// <summary>Numeric view of a value for comparisons and %d; null when it is not a Go number (json.Number is a string kind).</summary>
     public static double? AsNumber(object? v) => v switch
     {
-        GoNumber n => n.AsDouble(),
         long l => l,
         int i => i,
         double d => d,

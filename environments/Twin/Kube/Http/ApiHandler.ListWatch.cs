@@ -67,7 +67,8 @@ public sealed partial class ApiHandler
         var watcher = s.Objects.Table(type).Watch(fromRv, ns.Length > 0 ? ns : null);
         await WatchStreamer.StreamAsync(ctx, watcher, type,
             new WatchStreamer.Options(ns.Length > 0 ? ns : null, labels, fields, q["allowWatchBookmarks"].ToString() is "true" or "1", sendInitial,
-                timeout, s.Options.BookmarkInterval, type.ApiVersion(rc.Version)),
+                timeout, s.Options.BookmarkInterval, type.ApiVersion(rc.Version),
+                WantsTable(ctx) ? o => Tables.ForList(type, new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = o.Str("metadata", "resourceVersion") }, ["items"] = new JsonArray(o.DeepClone()) }, rc.Version, s.Time) : null),
             s.Time, s.Stopping).ConfigureAwait(false);
     }
 }

@@ -116,8 +116,13 @@ public sealed partial class ApiHandler(ServerContext s)
         switch (info.Verb)
         {
             case "get":
-                await Responses.WriteJsonAsync(ctx, 200, Out(s.Objects.Get(type, ns, info.Name), rc.Version, type)).ConfigureAwait(false);
+            {
+                var obj = Out(s.Objects.Get(type, ns, info.Name), rc.Version, type);
+                await Responses.WriteJsonAsync(ctx, 200, WantsTable(ctx)
+                    ? Tables.ForList(type, new JsonObject { ["metadata"] = new JsonObject { ["resourceVersion"] = obj.Str("metadata", "resourceVersion") }, ["items"] = new JsonArray(obj.DeepClone()) }, rc.Version, s.Time)
+                    : obj).ConfigureAwait(false);
                 return;
+            }
             case "list":
                 await ListAsync(ctx, type, ns, rc).ConfigureAwait(false);
                 return;

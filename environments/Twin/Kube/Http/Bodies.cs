@@ -11,10 +11,16 @@ public static class Bodies
     public static async Task<JsonNode?> ReadAsync(HttpRequest req, bool allowEmpty = false)
     {
         var ct = req.ContentType ?? "application/json";
-        if (ct.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || ct.Contains("cbor", StringComparison.OrdinalIgnoreCase))
-            throw ApiException.UnsupportedMediaType(ct, "application/json", "application/yaml");
+        if (ct.Contains("cbor", StringComparison.OrdinalIgnoreCase))
+            throw ApiException.UnsupportedMediaType(ct, "application/json", "application/yaml", "application/vnd.kubernetes.protobuf");
         using var ms = new MemoryStream();
         await req.Body.CopyToAsync(ms, req.HttpContext.RequestAborted).ConfigureAwait(false);
+        if (ct.Contains("protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            try { return Protobuf.KubeProtobuf.Decode(ms.ToArray()); }
+            catch (NotSupportedException e) { throw ApiException.UnsupportedMediaType(ct, "application/json", "application/yaml") is var x ? new ApiException(415, x.Reason, $"{x.Message} (the twin decodes protobuf only for simple kinds, not {e.Message})") : x; }
+            catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException or IndexOutOfRangeException) { throw ApiException.BadRequest($"error decoding protobuf request body: {e.Message}"); }
+        }
         if (ms.Length == 0)
         {
             if (allowEmpty) return null;

@@ -15,15 +15,17 @@ namespace Conformance.Twin.Kube.Watch;
 public static class WatchStreamer
 {
     public sealed record Options(string? Namespace, LabelSelector Labels, FieldSelector Fields, bool Bookmarks, bool SendInitialEventsBookmark,
-        TimeSpan Timeout, TimeSpan BookmarkInterval, string ApiVersion);
+        TimeSpan Timeout, TimeSpan BookmarkInterval, string ApiVersion, Func<JsonObject, JsonObject>? Render = null);
 
     public static async Task StreamAsync(HttpContext ctx, Watcher watcher, ResourceType type, Options o, TimeProvider time, CancellationToken serverStop)
     {
         using var _ = watcher;
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json";
-        ctx.Response.Headers["Transfer-Encoding"] = "chunked";
+        // No Transfer-Encoding header of our own: Kestrel chunks an HTTP/1.1 response without Content-Length itself,
+        // and a hand-set header would make it send unframed bytes that HTTP/1.1 clients reject.
         await ctx.Response.StartAsync(ctx.RequestAborted).ConfigureAwait(false);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, serverStop);
         cts.CancelAfter(o.Timeout);
         var ct = cts.Token;
@@ -62,7 +64,8 @@ public static class WatchStreamer
                 lastRv = Math.Max(lastRv, ev.ResourceVersion);
                 var type2 = Classify(ev, o);
                 if (type2 is null) continue;
-                await WriteAsync(stream, type2, WithVersion(ev.Object, o.ApiVersion), ct).ConfigureAwait(false);
+                var outObj = WithVersion(ev.Object, o.ApiVersion);
+                await WriteAsync(stream, type2, o.Render is null ? outObj : o.Render(outObj), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) { }

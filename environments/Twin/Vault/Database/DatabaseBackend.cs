@@ -194,7 +194,7 @@ internal sealed partial class DatabaseBackend(VaultCore core) : IBackend
             throw new VaultException(500, $"could not find database connection configuration \"{role.DbName}\"");
         // path_creds_create.go: the role must be in the connection's allowed_roles (globs allowed).
         if (!conn.AllowedRoles.Any(a => a == "*" || KubernetesAuth.Glob.Matches(a, name)))
-            throw new VaultException(500, $"\"{name}\" is not an allowed role");
+            throw VaultException.BadRequest($"\"{name}\" is not an allowed role");
         var now = core.Now;
         var mount = req.Mount!;
         var ttl = TtlCalculator.Calculate(TimeSpan.Zero, role.DefaultTtl, role.MaxTtl, TimeSpan.Zero, core.MountDefaultTtl(mount), core.MountMaxTtl(mount), now, now).Ttl;

@@ -61,7 +61,7 @@ internal sealed class OpenApiGuard
             string pattern;
             if (t.Placeholder is null) pattern = t.Path;
             else if (mount?.OpenApiPlaceholder == t.Placeholder) pattern = t.Path.Replace("{" + t.Placeholder + "}", Escape(mount.Name));
-            else if (mount is null || mount.OpenApiPlaceholder is null) pattern = t.Path.Replace("{" + t.Placeholder + "}", "\u0001");
+            else if (mount is null) pattern = t.Path.Replace("{" + t.Placeholder + "}", "\u0001");
             else continue;
             if (!RegexFor(pattern).IsMatch(full)) continue;
             var m = new Match(t, t.Operations.Contains(opName));

@@ -29,6 +29,7 @@ internal static class TokenReviewClient
                 chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                 chain.ChainPolicy.CustomTrustStore.AddRange(roots);
                 chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.DisableCertificateDownloads = true;   // never reach out to the network for AIA
                 var okChain = chain.Build(new X509Certificate2(cert));
                 return okChain && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
             };

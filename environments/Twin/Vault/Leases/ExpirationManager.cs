@@ -33,9 +33,8 @@ internal sealed class ExpirationManager : IAsyncDisposable
 
     public Lease? Get(string id) => _leases.GetValueOrDefault(id);
 
-    public Lease Register(string path, MountEntry mount, SecretLease secret, TokenEntry? token, TimeSpan ttl)
+    public Lease Register(string path, MountEntry mount, SecretLease secret, TokenEntry? token, TimeSpan ttl, DateTimeOffset now)
     {
-        var now = _core.Now;
         var lease = new Lease
         {
             Id = path.TrimEnd('/') + "/" + Ids.Random(24),
@@ -122,7 +121,8 @@ internal sealed class ExpirationManager : IAsyncDisposable
     {
         if (lease.IsAuth)
         {
-            var token = _core.Tokens.Get(lease.TokenId!);
+            // token expiry or revocation through its lease: the whole tree goes, and their leases lazily
+            var token = _core.Tokens.GetUnrevoked(lease.TokenId!);
             Forget(lease);
             if (token is not null) _core.Tokens.RevokeTree(token);
             return;
@@ -162,6 +162,18 @@ internal sealed class ExpirationManager : IAsyncDisposable
         }
     }
 
+    private readonly Dictionary<string, TaskCompletionSource> _drains = new(StringComparer.Ordinal);
+
+    /// <summary>Completes once every revocation queued before the call has been attempted (FIFO, one worker).</summary>
+    public Task DrainAsync()
+    {
+        var marker = "\0drain/" + Guid.NewGuid();
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_drains) _drains[marker] = tcs;
+        _queue.Writer.TryWrite(marker);
+        return tcs.Task;
+    }
+
     public void RevokeByLeaseLazily(Lease lease) => _queue.Writer.TryWrite(lease.Id);
 
     /// <summary>LIST sys/leases/lookup/&lt;prefix&gt;: one directory level of lease ids below the prefix.</summary>
@@ -188,6 +200,13 @@ internal sealed class ExpirationManager : IAsyncDisposable
         {
             await foreach (var id in _queue.Reader.ReadAllAsync(_stop.Token))
             {
+                if (id.StartsWith("\0drain/", StringComparison.Ordinal))
+                {
+                    TaskCompletionSource? done;
+                    lock (_drains) _drains.Remove(id, out done);
+                    done?.TrySetResult();
+                    continue;
+                }
                 await _core.Lock.WaitAsync(_stop.Token);
                 try
                 {

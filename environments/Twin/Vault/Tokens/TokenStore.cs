@@ -35,6 +35,9 @@ internal sealed class TokenStore(VaultCore core)
         return te;
     }
 
+    /// <summary>The entry even when its TTL has run out (the expiration manager revokes expired tokens through it).</summary>
+    public TokenEntry? GetUnrevoked(string id) => _byId.TryGetValue(id, out var te) && !te.Revoked ? te : null;
+
     public TokenEntry? ByAccessor(string accessor) =>
         _byAccessor.TryGetValue(accessor, out var id) ? Get(id) : null;
 

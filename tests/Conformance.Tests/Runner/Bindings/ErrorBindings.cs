@@ -77,3 +77,26 @@ public sealed class AttachmentBindings(ScenarioContext scenario)
         scenario.Attach("blob.bin", "application/octet-stream", [0, 1, 2, 255]);
     }
 }
+
+[Binding]
+public sealed class BrokenFeatureHooks
+{
+    [BeforeFeature("@broken-feature")]
+    public static void BreakFeature() => throw new InvalidOperationException("feature setup broke");
+
+    [AfterFeature]
+    public static void BreakFeatureEnd(FeatureContext feature)
+    {
+        if (feature.FeatureInfo.Tags.Contains("@broken-end")) throw new InvalidOperationException("feature teardown broke");
+    }
+}
+
+[Binding]
+public sealed class BrokenRunHooks
+{
+    [BeforeTestRun]
+    public static void BreakRun() => throw new InvalidOperationException("run setup broke");
+
+    [AfterTestRun]
+    public static void BreakRunEnd() => throw new InvalidOperationException("run teardown broke");
+}

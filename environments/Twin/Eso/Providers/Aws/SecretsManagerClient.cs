@@ -81,11 +81,26 @@ public sealed class SecretsManagerClient(HttpClient http, Uri endpoint, string r
             try { json = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject; }
             catch (JsonException) { }
             if (response.IsSuccessStatusCode && json is not null) return json;
-            var code = json.Str("__type") ?? (response.Headers.TryGetValues("x-amzn-ErrorType", out var t) ? t.First() : $"HTTP{(int)response.StatusCode}");
+            // Some endpoints (moto's signature check) answer with a query-protocol XML error instead of JSON.
+            var (xmlCode, xmlMessage) = XmlError(text);
+            var code = json.Str("__type") ?? xmlCode ?? (response.Headers.TryGetValues("x-amzn-ErrorType", out var t) ? t.First() : $"HTTP{(int)response.StatusCode}");
             code = code.Contains('#') ? code[(code.LastIndexOf('#') + 1)..] : code;
             code = code.Contains(':') ? code[..code.IndexOf(':')] : code;
-            var message = json.Str("message") ?? json.Str("Message") ?? "";
+            var message = json.Str("message") ?? json.Str("Message") ?? xmlMessage ?? "";
             throw new AwsApiException(operation, (int)response.StatusCode, code, message, requestId);
         }
+    }
+
+    private static (string? Code, string? Message) XmlError(string text)
+    {
+        if (!text.TrimStart().StartsWith('<')) return (null, null);
+        try
+        {
+            var doc = System.Xml.Linq.XDocument.Parse(text);
+            var error = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+            return (error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value,
+                    error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value);
+        }
+        catch (System.Xml.XmlException) { return (null, null); }
     }
 }

@@ -1,0 +1,4 @@
+@broken-end
+Feature: Broken feature end
+  Scenario: Fine
+    Given a defined step
