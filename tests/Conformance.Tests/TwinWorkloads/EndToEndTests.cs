@@ -49,9 +49,9 @@ public sealed class EndToEndTests(UpstreamStack fixture) : IClassFixture<Upstrea
         ((string?)status["validationPodName"]).Should().Be("t1-validation");
         status["conditions"]!.AsArray().Should().Contain(c => (string?)c!["type"] == "ValidationComplete" && (string?)c["status"] == "True");
 
-        // upstream env quirk (§2.2): with user env, HOME is gone from the validator's env
+        // upstream env quirk (§2.2): with user env, HOME=/workspace is dropped and only the image's HOME is left
         var log = await ReadLogAsync(ns, "t1-validation", "validator");
-        log.Should().Contain("HOME is None").And.Contain("Results Summary:");
+        log.Should().Contain("HOME is /home/jovyan", "the image's HOME remains once the built-in HOME=/workspace is replaced").And.Contain("Results Summary:");
         var events = await Twin.EventsAsync(ns);
         events.Should().Contain(e => e.Reason == "ValidationSucceeded" && e.InvolvedObject.Kind == "NotebookValidationJob"
             && e.Metadata.Labels["mlops.dev/notification-type"] == "validation-success");
@@ -70,6 +70,7 @@ public sealed class EndToEndTests(UpstreamStack fixture) : IClassFixture<Upstrea
         var job = await Twin.WaitForTerminalAsync(ns, "t2", Budget);
 
         var status = job["status"]!;
+        TestContext.Current.TestOutputHelper?.WriteLine($"twin start {Twin.StartTime.TotalMilliseconds:F0} ms; status: {status.ToJsonString()}");
         ((string?)status["phase"]).Should().Be("Failed");
         var message = (string?)status["message"];
         message.Should().Match(m => m!.StartsWith("Validation failed after", StringComparison.Ordinal) || m == "Maximum retry attempts exceeded", message);
@@ -94,7 +95,8 @@ public sealed class EndToEndTests(UpstreamStack fixture) : IClassFixture<Upstrea
 
         var status = job["status"]!;
         ((string?)status["phase"]).Should().Be("Failed");
-        ((string?)status["message"]).Should().StartWith("Validation failed after 3 retries: Validation pod failed: Unknown - . Log error: ")
+        ((string?)status["message"]).Should().StartWith("Validation failed after 3 retries: Validation pod failed: Unknown - . Log error: ",
+                "the operator reads the validator's log through pods/log; controller log: {0}", string.Join(" | ", Twin.Log.Where(l => l.Contains(ns, StringComparison.Ordinal) || l.Contains("watch", StringComparison.Ordinal))))
             .And.Contain("ZeroDivisionError: division by zero")
             .And.EndWith("Suggested action: Container failed with exit code 1. Check logs for details.");
         status["results"].Should().BeNull("results are parsed only when the pod succeeded (§2.4)");

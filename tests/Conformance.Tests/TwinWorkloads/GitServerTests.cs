@@ -59,4 +59,26 @@ public sealed class GitServerTests
         exit.Should().Be(0, log);
         File.Exists(Path.Combine(ws, "repo", "a.ipynb")).Should().BeFalse();
     }
+
+    [Fact]
+    public async Task Over_HTTPS_with_basic_auth_the_operators_credential_script_clones_and_a_wrong_password_fails_with_exit_1()
+    {
+        await using var server = await TwinGitServer.StartAsync(new TwinGitServerOptions { Https = true, BasicAuth = ("oauth2", "tok-ok") }, TestContext.Current.CancellationToken);
+        var url = await server.PublishAsync("private", new Dictionary<string, string> { ["nb.ipynb"] = "{}" }, TestContext.Current.CancellationToken);
+        url.Scheme.Should().Be("https");
+        using var run = new ProgramRun();
+        var program = new GitCloneProgram(server.CaCertificatePath);
+        static string WithCreds(Uri u, string user, string pw) => u.ToString().Replace("https://", $"https://{user}:{pw}@", StringComparison.Ordinal);
+
+        var ws = run.Folder("ok");
+        var (ok, log1, _) = await run.RunAsync(program, GitClone(ValidationScripts.HttpsClone(WithCreds(url, "oauth2", "tok-ok"), "main", "nb.ipynb")),
+            new Dictionary<string, string> { ["HOME"] = "/tmp" }, new ContainerMount("/workspace", ws, false, "workspace"));
+        ok.Should().Be(0, log1);
+        File.Exists(Path.Combine(ws, "repo", "nb.ipynb")).Should().BeTrue();
+
+        var (bad, log2, _) = await run.RunAsync(program, GitClone(ValidationScripts.HttpsClone(WithCreds(url, "oauth2", "wrong"), "main", "nb.ipynb")),
+            new Dictionary<string, string> { ["HOME"] = "/tmp" }, new ContainerMount("/workspace", run.Folder("bad"), false, "workspace"));
+        bad.Should().Be(1, log2);
+        log2.Should().Contain("Git clone failed");
+    }
 }

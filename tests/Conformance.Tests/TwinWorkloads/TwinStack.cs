@@ -20,6 +20,7 @@ public sealed class TwinStack : IAsyncDisposable
     public required NotebookOperator Operator { get; init; }
     public required TwinGitServer Git { get; init; }
     public TimeSpan StartTime { get; init; }
+    public required System.Collections.Concurrent.ConcurrentQueue<string> Log { get; init; }
 
     public static async Task<TwinStack> StartAsync(OperatorProfile profile)
     {
@@ -32,9 +33,10 @@ public sealed class TwinStack : IAsyncDisposable
         await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
         await WaitForEstablishedAsync(client, crd.Metadata.Name);
         var git = await TwinGitServer.StartAsync();
-        var kubelet = await TwinKubelet.StartAsync(client, new KubeletOptions());
-        var op = await NotebookOperator.StartAsync(client, new OperatorOptions { Profile = profile });
-        return new TwinStack { Api = api, Client = client, Kubelet = kubelet, Operator = op, Git = git, StartTime = sw.Elapsed };
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var kubelet = await TwinKubelet.StartAsync(client, new KubeletOptions { Log = log.Enqueue });
+        var op = await NotebookOperator.StartAsync(client, new OperatorOptions { Profile = profile, Log = log.Enqueue });
+        return new TwinStack { Api = api, Client = client, Kubelet = kubelet, Operator = op, Git = git, StartTime = sw.Elapsed, Log = log };
     }
 
     private static async Task WaitForEstablishedAsync(IKubernetes client, string name)

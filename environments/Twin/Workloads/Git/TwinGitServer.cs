@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,9 +17,23 @@ namespace Conformance.Twin.Workloads.Git;
 /// `git clone --depth 1 --branch &lt;ref&gt;` (reference/operator.md §2.3) and git refuses shallow clones over the dumb
 /// protocol ("dumb http transport does not support shallow capabilities").
 /// </summary>
+/// <summary>How the git server listens: plain HTTP, or HTTPS with its own CA and optional basic auth.</summary>
+public sealed record TwinGitServerOptions
+{
+    /// <summary>Where repositories live; a fresh temp folder (removed on dispose) when null.</summary>
+    public string? Root { get; init; }
+
+    /// <summary>Serve HTTPS with a certificate from a CA made at start (see <see cref="TwinGitServer.CaCertificatePath"/>).</summary>
+    public bool Https { get; init; }
+
+    /// <summary>Require HTTP basic auth with this username and password (as a private repository host does).</summary>
+    public (string Username, string Password)? BasicAuth { get; init; }
+}
+
 public sealed class TwinGitServer : IAsyncDisposable
 {
     private readonly string _root;
+    private bool _ownsRoot;
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private WebApplication? _app;
 
@@ -26,16 +44,43 @@ public sealed class TwinGitServer : IAsyncDisposable
     /// <summary>Where the bare repositories live.</summary>
     public string Root => _root;
 
-    public static async Task<TwinGitServer> StartAsync(string? root = null, CancellationToken ct = default)
+    /// <summary>PEM file of the CA that signed the HTTPS certificate (null for plain HTTP): what a git client must trust.</summary>
+    public string? CaCertificatePath { get; private set; }
+
+    public static Task<TwinGitServer> StartAsync(string? root = null, CancellationToken ct = default) =>
+        StartAsync(new TwinGitServerOptions { Root = root }, ct);
+
+    public static async Task<TwinGitServer> StartAsync(TwinGitServerOptions options, CancellationToken ct = default)
     {
         var git = FindGit() ?? throw new InvalidOperationException("git is not installed on this machine; the twin's notebook git server needs it (apt-get install git)");
-        var server = new TwinGitServer(root ?? Path.Combine(Path.GetTempPath(), "conformance-twin-git-" + Guid.NewGuid().ToString("N")[..8]));
+        var root = options.Root;
+        var server = new TwinGitServer(root ?? Path.Combine(Path.GetTempPath(), "conformance-twin-git-" + Guid.NewGuid().ToString("N")[..8])) { _ownsRoot = root is null };
         Directory.CreateDirectory(Path.Combine(server._root, "repos"));
+        X509Certificate2? serverCert = null;
+        if (options.Https)
+        {
+            (serverCert, var caPem) = CreateCertificates();
+            server.CaCertificatePath = Path.Combine(server._root, "ca.crt");
+            await File.WriteAllTextAsync(server.CaCertificatePath, caPem, ct);
+        }
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            if (serverCert is not null) l.UseHttps(serverCert);
+        }));
         var app = builder.Build();
-        app.Map("/{**path}", (HttpContext http) => server.ServeAsync(http, git));
+        app.Map("/{**path}", (HttpContext http) =>
+        {
+            if (options.BasicAuth is { } auth && !Authorized(http.Request, auth))
+            {
+                // what a private git host answers: git then asks for (or fails without) credentials
+                http.Response.StatusCode = 401;
+                http.Response.Headers.WWWAuthenticate = "Basic realm=\"twin-git\"";
+                return Task.CompletedTask;
+            }
+            return server.ServeAsync(http, git);
+        });
         await app.StartAsync(ct);
         server._app = app;
         server.BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/");
@@ -81,6 +126,39 @@ public sealed class TwinGitServer : IAsyncDisposable
             return new Uri(BaseAddress, repoName + ".git");
         }
         finally { _publishGate.Release(); }
+    }
+
+    private static bool Authorized(HttpRequest request, (string Username, string Password) auth)
+    {
+        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header) || header.Scheme != "Basic" || header.Parameter is null)
+            return false;
+        string decoded;
+        try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter)); }
+        catch (FormatException) { return false; }
+        var expected = Encoding.UTF8.GetBytes($"{auth.Username}:{auth.Password}");
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(decoded), expected);
+    }
+
+    /// <summary>A CA made at start and a server certificate for 127.0.0.1/localhost signed by it.</summary>
+    private static (X509Certificate2 Server, string CaPem) CreateCertificates()
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caReq = new CertificateRequest("CN=conformance-twin-git-ca", caKey, HashAlgorithmName.SHA256);
+        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7));
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var req = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        req.CertificateExtensions.Add(san.Build());
+        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var signed = req.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(8));
+        var server = X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
+        return (server, ca.ExportCertificatePem());
     }
 
     private static async Task GitAsync(string cwd, CancellationToken ct, params string[] args)
@@ -183,6 +261,9 @@ public sealed class TwinGitServer : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_ownsRoot)
+        {
+            try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

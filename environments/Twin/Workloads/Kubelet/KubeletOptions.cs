@@ -24,6 +24,9 @@ public sealed record KubeletOptions
     /// <summary>Pod IPs are handed out from this /24 prefix.</summary>
     public string PodIpPrefix { get; init; } = "10.42.0.";
 
+    /// <summary>The env an image brings (its OCI config); <see cref="ImageConfigs.EnvOf"/> by default.</summary>
+    public Func<string?, IReadOnlyDictionary<string, string>> ImageEnv { get; init; } = ImageConfigs.EnvOf;
+
     /// <summary>Receives the kubelet's own diagnostics (never secret values); null discards them.</summary>
     public Action<string>? Log { get; init; }
 }

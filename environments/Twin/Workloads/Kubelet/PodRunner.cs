@@ -25,6 +25,7 @@ internal sealed class PodRunner
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Status, DateTime At)> _conditionTimes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishGate = new(1, 1);
+    private readonly Lock _terminationGate = new();
     private readonly CancellationTokenSource _deleting = new();
     private readonly Lock _pokeGate = new();
     private TaskCompletionSource _poke = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,8 +60,10 @@ internal sealed class PodRunner
     private string Ns => _pod.Metadata.NamespaceProperty;
     private string Name => _pod.Metadata.Name;
 
-    /// <summary>Completes when the pod has been removed from the node.</summary>
-    public Task Finished => _termination ?? _lifecycle;
+    private readonly TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the pod has been removed from the node (after its deletion, not when its containers end).</summary>
+    public Task Finished => _removed.Task;
 
     public void Start() => _lifecycle = Task.Run(LifecycleAsync);
 
@@ -213,7 +216,8 @@ internal sealed class PodRunner
             Pod = _pod,
             Container = slot.Spec,
             IsInitContainer = slot.Init,
-            Env = env.Env,
+            // runtime: the image's env first, the pod's resolved env over it
+            Env = ImageConfigs.Merge(_options.ImageEnv(slot.Spec.Image), env.Env),
             Mounts = mounts,
             RootFolder = root,
             Log = writer,
@@ -264,7 +268,7 @@ internal sealed class PodRunner
 
     private Task BeginTermination(bool forced)
     {
-        lock (_publishGate)
+        lock (_terminationGate)
         {
             _termination ??= Task.Run(() => TerminateAsync(forced));
             return _termination;
@@ -289,6 +293,7 @@ internal sealed class PodRunner
         }
         _logs.RemovePod(Ns, Name, Uid);
         try { Directory.Delete(_podFolder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        _removed.TrySetResult();
     }
 
     private async Task StopContainerAsync(ContainerSlot slot, Task deadline, bool forced)

@@ -40,8 +40,9 @@ public sealed class VolumeBuilder(IKubeObjectSource source, TokenRequester token
             .Where(m => volumes.ContainsKey(m.Name))
             .Select(m =>
             {
+                // subPath: the kubelet creates a missing subPath as a directory; an existing file is mounted as that file
                 var host = string.IsNullOrEmpty(m.SubPath) ? volumes[m.Name] : Path.Combine(volumes[m.Name], m.SubPath);
-                if (string.IsNullOrEmpty(Path.GetExtension(host)) || Directory.Exists(host)) Directory.CreateDirectory(host);
+                if (!File.Exists(host)) Directory.CreateDirectory(host);
                 return new ContainerMount(m.MountPath, host, m.ReadOnlyProperty == true, m.Name);
             })
             .OrderByDescending(m => m.ContainerPath.Length)

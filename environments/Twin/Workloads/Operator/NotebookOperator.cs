@@ -335,7 +335,14 @@ public sealed class NotebookOperator : IAsyncDisposable
         }
         catch (HttpOperationException ex)
         {
+            // upstream logs "Failed to collect pod logs" and carries on without them
+            _options.Log?.Invoke($"operator: logs of {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} not read: {(int)ex.Response.StatusCode} {KubeletApi.StatusMessage(ex)}");
             return (null, $"failed to open log stream: {KubeletApi.StatusMessage(ex)}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            _options.Log?.Invoke($"operator: logs of {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} not read: {ex.GetType().Name}: {ex.Message}");
+            return (null, $"failed to read logs: {ex.Message}");
         }
     }
 

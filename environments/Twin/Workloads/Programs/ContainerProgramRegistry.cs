@@ -12,11 +12,14 @@ public sealed class ContainerProgramRegistry
     private readonly List<(string Name, Func<V1Pod, V1Container, bool> Matches, IContainerProgram Program)> _entries = [];
     private readonly Lock _gate = new();
 
-    /// <summary>A registry with the twin's built-in programs: git-clone and the notebook validator.</summary>
-    public static ContainerProgramRegistry CreateDefault(string? python3Path = null)
+    /// <summary>
+    /// A registry with the twin's built-in programs: git-clone (trusting <paramref name="gitTrustedCaFile"/>, e.g.
+    /// <see cref="Git.TwinGitServer.CaCertificatePath"/>) and the notebook validator.
+    /// </summary>
+    public static ContainerProgramRegistry CreateDefault(string? python3Path = null, string? gitTrustedCaFile = null)
     {
         var registry = new ContainerProgramRegistry();
-        registry.Register("git-clone", GitCloneProgram.Matches, new GitCloneProgram());
+        registry.Register("git-clone", GitCloneProgram.Matches, new GitCloneProgram(gitTrustedCaFile));
         registry.Register("validator", ValidatorProgram.Matches, new ValidatorProgram(python3Path));
         return registry;
     }

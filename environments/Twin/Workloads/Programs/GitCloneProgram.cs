@@ -7,7 +7,7 @@ namespace Conformance.Twin.Workloads.Programs;
 /// `/bin/bash -c &lt;script&gt;` (reference/operator.md §2.3). The twin runs this machine's real bash and git on the
 /// script, with every mounted container path rewritten to the pod's host folder, so the clone really happens.
 /// </summary>
-public sealed class GitCloneProgram : IContainerProgram
+public sealed class GitCloneProgram(string? trustedCaFile = null) : IContainerProgram
 {
     public static bool Matches(V1Pod pod, V1Container container) =>
         container.Name is "git-clone" or "golden-git-clone"
@@ -35,6 +35,8 @@ public sealed class GitCloneProgram : IContainerProgram
             env[k] = k is "HOME" or "TMPDIR" && v.StartsWith('/') ? paths.ToHost(v) : v; // HOME=/tmp -> the container's own /tmp
         env["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
         env["GIT_CONFIG_NOSYSTEM"] = "1";
+        // The image trusts the twin git server's CA, as an in-cluster git host's CA would be baked into GIT_INIT_IMAGE.
+        if (trustedCaFile is not null) env["GIT_SSL_CAINFO"] = trustedCaFile;
         foreach (var (k, v) in env.Where(e => e.Value.StartsWith(paths.RootFolder, StringComparison.Ordinal)).ToList())
             Directory.CreateDirectory(v);
 

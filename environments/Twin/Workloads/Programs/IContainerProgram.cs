@@ -29,7 +29,7 @@ public sealed class ContainerContext
     public required V1Container Container { get; init; }
     public required bool IsInitContainer { get; init; }
 
-    /// <summary>The env exactly as the kubelet resolved it (valueFrom, envFrom, fieldRef), in resolution order.</summary>
+    /// <summary>The process env: the image's env with the kubelet's resolved env (valueFrom, envFrom, fieldRef) over it.</summary>
     public required IReadOnlyDictionary<string, string> Env { get; init; }
 
     /// <summary>Mounts, longest container path first, so a prefix match picks the most specific one.</summary>
