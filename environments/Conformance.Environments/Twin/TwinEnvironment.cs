@@ -1,0 +1,230 @@
+using Conformance.Fixtures.Aws;
+using Conformance.Fixtures.Worlds;
+using Conformance.Twin.Eso;
+using Conformance.Twin.Injector;
+using Conformance.Twin.Kube;
+using Conformance.Twin.Vault;
+using Conformance.Twin.Workloads.Git;
+using Conformance.Twin.Workloads.Kubelet;
+using Conformance.Twin.Workloads.Operator;
+using k8s;
+using Npgsql;
+
+namespace Conformance.Environments.Twin;
+
+/// <summary>
+/// The in-process world (DESIGN.md §2): the twin's Kubernetes API server, kubelet, operator, git server, Vault, ESO
+/// and the Vault injector, plus moto_server for AWS. Everything talks over the real protocols; a twin run never
+/// qualifies a release.
+/// </summary>
+public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
+{
+    private readonly Stack<IAsyncDisposable> _started = new();
+    private string? _workDirectory;
+    private bool _ownsWorkDirectory;
+
+    public TwinEnvironment() : this(TwinOptions.FromEnvironment())
+    {
+    }
+
+    public string Name => "twin";
+
+    /// <summary>What each twin component logged (never values), for evidence and the leak scan.</summary>
+    public TwinLogBook Logs { get; } = new();
+
+    /// <summary>The running parts, for tests and the playground; null until started.</summary>
+    public KubeApiServer? ApiServer { get; private set; }
+
+    public TwinVault? Vault { get; private set; }
+
+    public string Plan() => TwinPlan.Describe(options);
+
+    public async Task<World> StartAsync(CancellationToken cancellationToken)
+    {
+        var faults = TwinFaultRouting.Route(options.Faults);
+        var profile = options.OperatorProfile switch
+        {
+            "upstream" => OperatorProfile.Upstream,
+            "contract" => OperatorProfile.Contract,
+            var other => throw new ArgumentException(
+                $"operator profile '{other}' is not known; use 'upstream' or 'contract' (CONFORMANCE_OPERATOR_PROFILE)"),
+        };
+
+        _ownsWorkDirectory = options.WorkDirectory is null;
+        _workDirectory = options.WorkDirectory
+                         ?? Path.Combine(Path.GetTempPath(), "conformance-twin-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_workDirectory);
+
+        try
+        {
+            var api = Track(await KubeApiServer.StartAsync(
+                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
+            ApiServer = api;
+            var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
+            var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+
+            // Independent parts start together: CRDs, the git server, Vault and moto.
+            var crds = TwinCrds.InstallAsync(client, cancellationToken);
+            var git = TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken);
+            var vault = TwinVault.StartAsync(
+                new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken);
+            var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : StartMotoAsync(cancellationToken);
+            await Task.WhenAll(crds, git, vault, moto);
+
+            var gitServer = Track(await git);
+            Vault = Track(await vault);
+            var aws = await moto;
+            if (aws is not null)
+            {
+                Track(aws);
+            }
+
+            var kubelet = Track(await TwinKubelet.StartAsync(
+                client,
+                new KubeletOptions
+                {
+                    HostRoot = Path.Combine(_workDirectory, "kubelet"),
+                    Faults = faults.Kubelet,
+                    Log = Logs.For("kubelet"),
+                },
+                ct: cancellationToken));
+            Track(await NotebookOperator.StartAsync(
+                client,
+                new OperatorOptions { Profile = profile, Faults = faults.Operator, Log = Logs.For("operator") },
+                cancellationToken));
+            Track(await TwinExternalSecrets.StartAsync(
+                client,
+                new EsoOptions
+                {
+                    AwsSecretsManagerEndpoint = aws?.Endpoint,
+                    AwsStsEndpoint = aws?.Endpoint,
+                    Faults = new EsoFaults(faults.Eso),
+                    Log = Logs.For("external-secrets"),
+                },
+                cancellationToken));
+            Track(await TwinVaultInjector.StartAsync(
+                client,
+                new InjectorOptions
+                {
+                    VaultAddress = Vault.Address.ToString().TrimEnd('/'),
+                    FailurePolicy = "Fail",
+                    Faults = faults.Injector,
+                    Log = Logs.Writer("vault-injector"),
+                },
+                cancellationToken));
+            _ = kubelet;
+
+            return new World
+            {
+                Environment = Name,
+                Kube = new KubeEndpoint(kubeconfig, null, api.BaseAddress, api.CaCertificatePem),
+                Vault = new VaultEndpoint(Vault.Address, Vault.Address, Vault.RootToken),
+                Aws = aws is null
+                    ? null
+                    : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
+                Postgres = PostgresFrom(options.PostgresDsn),
+                Notebooks = new TwinNotebookSource(gitServer),
+                Bom = BillOfMaterials(profile),
+                Qualifies = false,
+                Capabilities = CapabilitiesOf(aws is not null, options.PostgresDsn is not null),
+            };
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Reverse order of start: controllers stop before the API server they watch.
+        while (_started.TryPop(out var part))
+        {
+            try
+            {
+                await part.DisposeAsync();
+            }
+            catch (Exception e)
+            {
+                Logs.For("twin")($"stopping {part.GetType().Name} failed: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        if (_ownsWorkDirectory && _workDirectory is not null && Directory.Exists(_workDirectory))
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child process may still hold a file for a moment; the folder is under the temp root.
+            }
+        }
+    }
+
+    private T Track<T>(T part) where T : IAsyncDisposable
+    {
+        _started.Push(part);
+        return part;
+    }
+
+    private async Task<MotoServer?> StartMotoAsync(CancellationToken cancellationToken) =>
+        await MotoServer.StartAsync(cancellationToken: cancellationToken);
+
+    private static PostgresEndpoint? PostgresFrom(string? dsn)
+    {
+        if (dsn is null)
+        {
+            return null;
+        }
+
+        var parsed = new NpgsqlConnectionStringBuilder(dsn);
+        return new PostgresEndpoint(dsn, parsed.Host ?? "127.0.0.1", parsed.Port, parsed.Database ?? "postgres");
+    }
+
+    private BillOfMaterials BillOfMaterials(OperatorProfile profile) => new(
+    [
+        new Component("kubernetes", "twin API server"),
+        new Component("operator", $"v1.0.8 (twin, profile {profile.ToString().ToLowerInvariant()})"),
+        new Component("external-secrets", "2.9 behaviour (twin)"),
+        new Component("vault", "dev mode (twin)"),
+        new Component("vault-injector", "vault-k8s 1.7 behaviour (twin)"),
+        new Component("aws", MotoServer.Locate() is null ? "absent (moto_server not installed)" : "moto_server"),
+        new Component("postgres", options.PostgresDsn is null ? "absent (CONFORMANCE_POSTGRES_DSN unset)" : "external"),
+        new Component("faults", options.Faults.Count == 0 ? "none" : string.Join(",", options.Faults)),
+    ]);
+
+    private static Capabilities CapabilitiesOf(bool aws, bool postgres)
+    {
+        var capabilities = new Capabilities()
+            .Has(Capability.Kubernetes)
+            .Has(Capability.Operator)
+            .Has(Capability.ExternalSecrets)
+            .Has(Capability.Vault)
+            .Has(Capability.VaultInjector)
+            .Has(Capability.PodSecurityAdmission);
+        if (aws)
+        {
+            capabilities.Has(Capability.Aws);
+        }
+        else
+        {
+            capabilities.Lacks(Capability.Aws, MotoServer.WhyUnavailable);
+        }
+
+        const string noPostgres =
+            "no Postgres: set CONFORMANCE_POSTGRES_DSN to a superuser DSN (`.ci/run` shows how to start one)";
+        if (postgres)
+        {
+            capabilities.Has(Capability.Postgres).Has(Capability.VaultDatabase);
+        }
+        else
+        {
+            capabilities.Lacks(Capability.Postgres, noPostgres).Lacks(Capability.VaultDatabase, noPostgres);
+        }
+
+        return capabilities;
+    }
+}

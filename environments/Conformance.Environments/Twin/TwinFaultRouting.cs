@@ -1,0 +1,57 @@
+using Conformance.Twin.Eso;
+using Conformance.Twin.Injector;
+using Conformance.Twin.Vault;
+
+namespace Conformance.Environments.Twin;
+
+/// <summary>Fault names, split by the component whose behaviour each one breaks (its name's prefix).</summary>
+internal sealed record TwinFaultRouting(
+    IReadOnlySet<string> Operator,
+    IReadOnlySet<string> Kubelet,
+    IReadOnlyList<string> Eso,
+    IReadOnlyList<string> Injector,
+    IReadOnlyList<string> Vault)
+{
+    public static TwinFaultRouting Route(IEnumerable<string> faults)
+    {
+        var byComponent = faults.ToLookup(ComponentOf);
+        return new TwinFaultRouting(
+            byComponent["operator"].ToHashSet(),
+            byComponent["kubelet"].ToHashSet(),
+            byComponent["eso"].ToList(),
+            byComponent["injector"].ToList(),
+            byComponent["vault"].ToList());
+    }
+
+    private static string ComponentOf(string fault)
+    {
+        if (fault.StartsWith("operator-", StringComparison.Ordinal))
+        {
+            return "operator";
+        }
+
+        if (fault.StartsWith("kubelet-", StringComparison.Ordinal))
+        {
+            return "kubelet";
+        }
+
+        if (EsoFaults.Known.Contains(fault))
+        {
+            return "eso";
+        }
+
+        if (TwinFaults.Known.Contains(fault, StringComparer.Ordinal))
+        {
+            return "injector";
+        }
+
+        if (TwinVaultFaults.All.Contains(fault, StringComparer.Ordinal))
+        {
+            return "vault";
+        }
+
+        throw new ArgumentException(
+            $"unknown twin fault '{fault}'; known faults: operator-*, kubelet-*, " +
+            $"{string.Join(", ", EsoFaults.Known.Concat(TwinFaults.Known).Concat(TwinVaultFaults.All).Order())}");
+    }
+}

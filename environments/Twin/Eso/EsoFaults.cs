@@ -1,0 +1,36 @@
+namespace Conformance.Twin.Eso;
+
+/// <summary>
+/// Named faults: each breaks exactly one ESO behaviour, to prove that scenarios can fail (DESIGN.md §2, issue 8).
+/// Unknown names are rejected at construction so a typo cannot silently yield a clean run.
+/// </summary>
+public sealed class EsoFaults
+{
+    /// <summary>Periodic refresh never fires after the first sync (models #5259 / #4978, reference/eso.md §6.3-4).</summary>
+    public const string NeverRefreshes = "eso-never-refreshes";
+    /// <summary>Annotation changes do not force a sync (the force-sync procedure of reference/eso.md §4 stops working).</summary>
+    public const string IgnoresForceSync = "eso-ignores-force-sync";
+    /// <summary>The provider is asked for the previous version (AWSPREVIOUS / KV version n-1) instead of the current one.</summary>
+    public const string WritesPreviousVersion = "eso-writes-previous-version";
+    /// <summary>A remote secret gone under deletionPolicy Retain deletes the Kubernetes Secret (the opposite of reference/eso.md §4).</summary>
+    public const string DeletesUnderRetain = "eso-deletes-under-retain";
+    /// <summary>Sync failures are reported as Ready=True SecretSynced (a silent stale Secret, cf. #4560 in reference/eso.md §6.2).</summary>
+    public const string ReadyWhileFailing = "eso-ready-while-failing";
+
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
+        { NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing };
+
+    private readonly HashSet<string> _active;
+
+    public EsoFaults(IEnumerable<string>? names = null)
+    {
+        _active = new HashSet<string>(names ?? [], StringComparer.Ordinal);
+        var unknown = _active.Where(n => !Known.Contains(n)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown ESO fault(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Known.Order())}.", nameof(names));
+    }
+
+    public static EsoFaults None { get; } = new();
+    public bool Has(string name) => _active.Contains(name);
+    public IReadOnlySet<string> Active => _active;
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The conformance run: builds the harness, runs the features in features/ against the selected environment, prints
+# progress per scenario and a summary, and says where the reports are. Every option has an environment variable
+# twin; an option given on the command line wins over the variable.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: ./run-e2e.sh [options]
+
+Runs the Conformance features against a world and writes reports into the run's artifact folder.
+
+Options (environment variable in brackets):
+  --env auto|k3s|existing|twin   where the world comes from [CONFORMANCE_ENV, default auto]
+                                   auto: k3s when a Docker daemon answers, otherwise the in-process twin
+  --tags EXPR                    Cucumber tag expression selecting scenarios, e.g. "@tier2 and not @slow"
+                                   [CONFORMANCE_TAGS]
+  --keep never|on-failure|always keep namespaces (and k3s containers) after the run [CONFORMANCE_KEEP, default never]
+  --artifacts DIR                where reports and evidence go [CONFORMANCE_ARTIFACTS, default artifacts/<run-id>]
+  --profile upstream|contract    twin only: the operator's behaviour, v1.0.8 as released or as its ADRs promise
+                                   [CONFORMANCE_OPERATOR_PROFILE, default upstream]
+  --fault NAME                   twin only: switch on a named fault (repeatable) [CONFORMANCE_TWIN_FAULTS, comma list]
+  --plan                         print every container, manifest and Vault call the run would make; start nothing
+  --serve-twin                   start the twin alone and keep it running (a playground for kubectl)
+  -h, --help                     this text
+
+Exit codes: 0 all scenarios passed (known defects reported as expected failures), 1 a scenario failed,
+2 bad usage, 3 the environment could not be brought up.
+EOF
+}
+
+die_usage() {
+  echo "run-e2e.sh: $1" >&2
+  echo "Try './run-e2e.sh --help'." >&2
+  exit 2
+}
+
+one_of() { # value name allowed...
+  local value=$1 name=$2; shift 2
+  for allowed in "$@"; do [[ "$value" == "$allowed" ]] && return 0; done
+  die_usage "bad value '$value' for $name: expected one of: $*"
+}
+
+env_choice=${CONFORMANCE_ENV:-auto}
+tags=${CONFORMANCE_TAGS:-}
+keep=${CONFORMANCE_KEEP:-never}
+artifacts=${CONFORMANCE_ARTIFACTS:-}
+profile=${CONFORMANCE_OPERATOR_PROFILE:-upstream}
+faults=${CONFORMANCE_TWIN_FAULTS:-}
+mode=run
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --env|--tags|--keep|--artifacts|--profile|--fault)
+      [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"
+      case "$1" in
+        --env) env_choice=$2 ;;
+        --tags) tags=$2 ;;
+        --keep) keep=$2 ;;
+        --artifacts) artifacts=$2 ;;
+        --profile) profile=$2 ;;
+        --fault) faults=${faults:+$faults,}$2 ;;
+      esac
+      shift 2 ;;
+    --env=*|--tags=*|--keep=*|--artifacts=*|--profile=*|--fault=*)
+      set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
+    --plan) mode=plan; shift ;;
+    --serve-twin) mode=serve-twin; shift ;;
+    *) die_usage "unknown option '$1'" ;;
+  esac
+done
+
+one_of "$env_choice" --env auto k3s existing twin
+one_of "$keep" --keep never on-failure always
+one_of "$profile" --profile upstream contract
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+
+run_id=$(date -u +%Y%m%dT%H%M%SZ)
+artifacts=${artifacts:-artifacts/$run_id}
+mkdir -p "$artifacts"
+artifacts=$(cd "$artifacts" && pwd)
+
+export CONFORMANCE_ENV=$env_choice CONFORMANCE_TAGS=$tags CONFORMANCE_KEEP=$keep \
+  CONFORMANCE_ARTIFACTS=$artifacts CONFORMANCE_OPERATOR_PROFILE=$profile CONFORMANCE_TWIN_FAULTS=$faults \
+  CONFORMANCE_RUN_ID=$run_id
+
+echo "==> building the harness"
+dotnet build Conformance.sln -nologo -v quiet -clp:ErrorsOnly
+
+cli=(dotnet cli/Conformance.Cli/bin/Debug/net10.0/Conformance.Cli.dll)
+case "$mode" in
+  plan) exec "${cli[@]}" plan ;;
+  serve-twin) exec "${cli[@]}" serve-twin ;;
+esac
+
+exec "${cli[@]}" run

@@ -1,0 +1,3 @@
+Feature: Parallel A
+  Scenario: A waits for B
+    Given feature A signals and waits for feature B
