@@ -1,6 +1,7 @@
 using Conformance.Environments.Existing;
 using Conformance.Environments.K3s;
 using Conformance.Environments.Options;
+using Conformance.Environments.Twin;
 
 namespace Conformance.Environments;
 
@@ -14,11 +15,10 @@ public sealed record WorldChoice(IWorldEnvironment Environment, string Reason);
 public sealed class WorldFactory
 {
     /// <summary>
-    /// Makes the twin environment. The twin is built elsewhere (environments/Twin); until it is wired in here, asking
-    /// for it fails clearly instead of pretending to run.
+    /// Makes the twin environment (environments/Conformance.Environments/Twin, configured by its own variables:
+    /// CONFORMANCE_TWIN_PROFILE, faults...). Replaceable, e.g. by tests or a host that configures the twin itself.
     /// </summary>
-    public static Func<LiveOptions, IWorldEnvironment> Twin { get; set; } = _ =>
-        throw new NotSupportedException("the twin environment is not built yet (environments/Twin); use --env k3s with Docker or --env existing");
+    public static Func<LiveOptions, IWorldEnvironment> Twin { get; set; } = _ => new TwinEnvironment();
 
     private readonly Func<DockerProbeResult> _probe;
     private readonly Action<string> _log;

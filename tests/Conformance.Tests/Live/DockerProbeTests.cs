@@ -86,11 +86,15 @@ public sealed class DockerProbeTests
     }
 
     [Fact]
-    public void Env_auto_without_docker_chooses_the_twin_and_says_so_while_the_twin_is_not_built()
+    public async Task Env_auto_without_docker_chooses_the_twin_and_says_why()
     {
         var dead = "unix://" + Path.Combine(Path.GetTempPath(), $"conformance-{Guid.NewGuid():N}.sock");
-        var act = () => new WorldFactory(() => DockerProbe.Probe(Env(dead)), _ => { }).Create("auto", LiveOptions.Default);
-        act.Should().Throw<NotSupportedException>().Which.Message.Should().Contain("twin").And.Contain("not built yet");
+        var clock = Stopwatch.StartNew();
+        var choice = new WorldFactory(() => DockerProbe.Probe(Env(dead)), _ => { }).Create("auto", LiveOptions.Default);
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
+        await using var environment = choice.Environment;
+        environment.Name.Should().Be("twin");
+        choice.Reason.Should().Contain("chose the twin").And.Contain("no release evidence").And.Contain(dead);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class TwinWorldFixture : IAsyncLifetime
 {
     public KubeApiServer Kube { get; private set; } = null!;
     public IKubernetes Client { get; private set; } = null!;
-    public TwinVault Vault { get; private set; } = null!;
+    public Conformance.Twin.Vault.TwinVault Vault { get; private set; } = null!;
     public TwinExternalSecrets Eso { get; private set; } = null!;
     public MotoServerFixture Moto { get; } = new();
     public HttpClient Http { get; } = new();
@@ -36,7 +36,7 @@ public sealed class TwinWorldFixture : IAsyncLifetime
         Client = new Kubernetes(config);
         await InstallCrdsAsync(upstream);
         var motoStart = Moto.InitializeAsync();
-        Vault = await TwinVault.StartAsync(new TwinVaultOptions());
+        Vault = await Conformance.Twin.Vault.TwinVault.StartAsync(new TwinVaultOptions());
         await motoStart;
         var sw = Stopwatch.StartNew();
         Eso = await TwinExternalSecrets.StartAsync(Client, new EsoOptions

@@ -30,7 +30,7 @@ public sealed class TwinEndToEndTests
         var ct = TestContext.Current.CancellationToken;
         await using var kube = await KubeApiServer.StartAsync(ct: ct);
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(new MemoryStream(Encoding.UTF8.GetBytes(kube.KubeconfigYaml()))));
-        await using var vault = await TwinVault.StartAsync(new TwinVaultOptions { RootToken = "root" }, ct);
+        await using var vault = await Conformance.Twin.Vault.TwinVault.StartAsync(new TwinVaultOptions { RootToken = "root" }, ct);
         using var root = new HttpClient { BaseAddress = vault.Address };
         root.DefaultRequestHeaders.Add("X-Vault-Token", "root");
 
