@@ -1,6 +1,7 @@
 using Conformance.Environments.Existing;
 using Conformance.Environments.K3s;
 using Conformance.Environments.Options;
+using Conformance.Environments.Twin;
 
 namespace Conformance.Environments;
 

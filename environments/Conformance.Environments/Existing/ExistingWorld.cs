@@ -161,7 +161,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
             throw new ExistingWorldException(
                 $"the Kubernetes API at {kube.BaseUri} (kubeconfig '{KubeconfigPath}'"
                 + (options.KubeContext.Length > 0 ? $", context '{options.KubeContext}'" : ", current context")
-                + $") is unreachable: {(e is OperationCanceledException ? "no answer within 10s" : e.Message)}. "
+                + $") is unreachable: {e switch { OperationCanceledException => "no answer within 10s", KubeUnreachableException u => u.InnerException?.Message, _ => e.Message }}. "
                 + "Check that the cluster is running and KUBECONFIG / CONFORMANCE_KUBE_CONTEXT select it.", e);
         }
 

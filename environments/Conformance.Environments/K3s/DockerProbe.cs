@@ -78,7 +78,7 @@ public static class DockerProbe
             if (endpoint.StartsWith("unix://", StringComparison.Ordinal))
             {
                 var path = endpoint["unix://".Length..];
-                if (!File.Exists(path)) return "socket file does not exist";
+                if (!Path.Exists(path)) return "socket file does not exist";
                 socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 target = new UnixDomainSocketEndPoint(path);
             }

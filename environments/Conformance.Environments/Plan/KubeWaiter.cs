@@ -88,7 +88,7 @@ public sealed class KubeWaiter(KubeApi api, TimeProvider time)
     };
 
     /// <summary>True when <paramref name="item"/> satisfies the wait; throws when it can no longer be satisfied.</summary>
-    internal static bool Evaluate(WaitSpec spec, JsonNode? item, Action<string> observed)
+    public static bool Evaluate(WaitSpec spec, JsonNode? item, Action<string> observed)
     {
         if (item is null)
         {

@@ -60,7 +60,10 @@ public static class OperatorManifests
         {
             foreach (var container in resources.Where(r => Kind(r) == "Deployment").SelectMany(Containers))
             {
-                if ((string?)container["image"] == (string)image["name"]!)
+                // kustomize matches the image name with or without a tag or digest.
+                var current = (string?)container["image"] ?? "";
+                var name = (string)image["name"]!;
+                if (current == name || current.StartsWith(name + ":", StringComparison.Ordinal) || current.StartsWith(name + "@", StringComparison.Ordinal))
                     container["image"] = $"{image["newName"]}:{image["newTag"]}";
             }
         }
