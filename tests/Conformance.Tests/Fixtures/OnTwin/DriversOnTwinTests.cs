@@ -19,7 +19,7 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
     private Conformance.Fixtures.Kube.Kube Kube => twin.Kube;
 
     [Fact]
-    public Task Namespaces_secrets_and_waits_work_against_the_twin_API_server() => SkipOnKnownTwinWatchBugAsync(async () =>
+    public async Task Namespaces_secrets_and_waits_work_against_the_twin_API_server()
     {
         var ns = await Kube.CreateNamespaceAsync("drivers", "Namespaces secrets and waits", Ct);
         var canary = twin.Secrets.Canaries.Next("kube-secret");
@@ -41,7 +41,7 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
 
         await Kube.DeleteNamespaceAsync(ns, TimeSpan.FromSeconds(60), Ct);
         (await Kube.GetAsync(KubeResource.Namespaces, null, ns, Ct)).Should().BeNull();
-    });
+    }
 
     [Fact]
     public async Task A_probe_job_proves_by_fingerprint_what_the_notebook_saw()
@@ -51,20 +51,20 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         var password = twin.Secrets.Canaries.Next("db-password");
         await Kube.CreateSecretAsync(ns, "db", new Dictionary<string, SecretValue> { ["password"] = password }, cancellationToken: Ct);
         var jobs = new NotebookJobs(Kube);
-        var spec = ProbeSpec.For("probe-env").WithEnv("DB_PASSWORD", "PLAIN", "HOME");
+        var spec = ProbeSpec.For("probe-env").WithEnv("DB_PASSWORD", "PLAIN", "HOME", "VALIDATION_LEVEL");
         var job = (await jobs.PublishProbeAsync(twin.World.Notebooks, "probe", spec, Ct))
             .WithEnvFromSecretKey("DB_PASSWORD", "db", "password")
             .WithEnvValue("PLAIN", "plain-value");
 
-        var run = await RunOrSkipOnKnownTwinWatchBugAsync(jobs, ns, job);
-
-        SkipOnKnownTwinWebhookBug(run);
+        var run = await jobs.RunAsync(ns, job, JobBudget, Ct);
         run.Succeeded.Should().BeTrue(run.Status.Summary);
         ProbeExpectation.Empty
             .Env("DB_PASSWORD", password)
             .Env("PLAIN", "plain-value")
-            .EnvAbsent("HOME") // upstream v1.0.8: user env replaces the built-in env (operator.md §2.2)
+            .EnvAbsent("VALIDATION_LEVEL") // upstream v1.0.8: user env replaces the built-in env (operator.md §2.2)
             .Verify(run.RequireProbe(), twin.Secrets.Fingerprint);
+        // HOME is then the image's own (/home/jovyan for quay.io/jupyter images), not the operator's /workspace.
+        run.RequireProbe().Env("HOME").Fingerprint.Should().NotBe(twin.Secrets.Fingerprint.Of("/workspace"));
         run.Events.Should().Contain(e => e.Reason == "ValidationSucceeded");
 
         // Nothing the job left behind carries the value; the evidence collector writes it all masked.
@@ -93,9 +93,7 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         var job = (await jobs.PublishProbeAsync(twin.World.Notebooks, "missing", ProbeSpec.For("missing").WithEnv("DB_PASSWORD"), Ct))
             .WithEnvFromSecretKey("DB_PASSWORD", "nope", "password");
 
-        var run = await RunOrSkipOnKnownTwinWatchBugAsync(jobs, ns, job);
-
-        SkipOnKnownTwinWebhookBug(run);
+        var run = await jobs.RunAsync(ns, job, JobBudget, Ct);
         run.Status.Phase.Should().Be(NotebookJobStatus.Failed);
         run.Status.Message.Should().Contain("secret \"nope\" not found");
         run.Probe.Should().BeNull("the validator never ran");
@@ -123,43 +121,6 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         (await childClient.LookupSelfAsync(Ct)).DataString("accessor").Should().Be(child.Accessor);
         await client.RevokeTokenAsync(child.ClientToken, Ct);
         await FluentActions.Awaiting(() => childClient.LookupSelfAsync(Ct)).Should().ThrowAsync<VaultException>();
-    }
-
-    /// <summary>
-    /// The twin's API server posts AdmissionReviews as "application/json; charset=utf-8" (Twin.Kube WebhookDispatcher);
-    /// the twin injector, like vault-k8s, accepts exactly "application/json" and answers 400, so every pod creation
-    /// fails. Skips (naming the cause) only while that symptom shows, so these tests run again once it is fixed.
-    /// </summary>
-    private static void SkipOnKnownTwinWebhookBug(NotebookJobRun run) =>
-        Assert.SkipWhen(run.Status.Message?.Contains("failed calling webhook \"vault.hashicorp.com\"", StringComparison.Ordinal) == true
-                && run.Status.Message.Contains("status code 400", StringComparison.Ordinal),
-            "twin defect: the API server sends AdmissionReview with content-type 'application/json; charset=utf-8' and the "
-            + "injector (faithful to vault-k8s) rejects it with 400, so no pod can be created; fix Twin.Kube WebhookDispatcher");
-
-    /// <summary>
-    /// The twin's watch responses set "Transfer-Encoding: chunked" themselves (Twin.Kube WatchStreamer), so Kestrel
-    /// sends unframed JSON that HTTP/1.1 clients cannot parse ("chunk header length could not be parsed"). Skips with
-    /// that cause only while the symptom shows.
-    /// </summary>
-    private async Task<NotebookJobRun> RunOrSkipOnKnownTwinWatchBugAsync(NotebookJobs jobs, string ns, NotebookJob job)
-    {
-        NotebookJobRun? run = null;
-        await SkipOnKnownTwinWatchBugAsync(async () => run = await jobs.RunAsync(ns, job, JobBudget, Ct));
-        return run!;
-    }
-
-    private static async Task SkipOnKnownTwinWatchBugAsync(Func<Task> body)
-    {
-        try
-        {
-            await body();
-        }
-        catch (IOException e) when (e.InnerException?.Message.Contains("chunk header", StringComparison.Ordinal) == true)
-        {
-            Assert.Skip("twin defect: watch responses set 'Transfer-Encoding: chunked' by hand, so Kestrel does not frame "
-                + "the chunks and HTTP/1.1 watches fail to parse; remove that header in Twin.Kube WatchStreamer");
-            throw;
-        }
     }
 
     [Fact]
