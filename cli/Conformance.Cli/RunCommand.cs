@@ -17,10 +17,27 @@ public static class RunCommand
             $"==> running the features: env={settings.Environment} tags={settings.Tags ?? "(all)"} " +
             $"profile={settings.OperatorProfile} faults={(settings.Faults.Count == 0 ? "none" : string.Join(",", settings.Faults))}");
 
+        if (settings.Environment is "auto" or "k3s")
+        {
+            // Decide about Docker before anything starts (the test process decides the same way): k3s without a
+            // daemon fails here, in well under a second, saying what was tried; auto says which world it picked.
+            var docker = Conformance.Environments.K3s.DockerProbe.Probe();
+            if (settings.Environment == "k3s" && !docker.Reachable)
+            {
+                await error.WriteLineAsync("run-e2e.sh --env k3s: " + docker.FailureMessage());
+                return CliProgram.EnvironmentDown;
+            }
+
+            await output.WriteLineAsync(docker.Reachable
+                ? $"==> using k3s ({docker.Explain()})"
+                : $"==> --env auto: using the twin, not release evidence ({docker.Explain()})");
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = root,
             UseShellExecute = false,
+            RedirectStandardOutput = true,
         };
         foreach (var arg in new[]
                  {
@@ -34,7 +51,9 @@ public static class RunCommand
         start.Environment["CONFORMANCE_ARTIFACTS"] = settings.Artifacts;
         using var process = Process.Start(start)
                             ?? throw new InvalidOperationException("could not start 'dotnet test'");
-        await using var stop = cancellationToken.Register(() => process.Kill(entireProcessTree: false));
+        // Ctrl-C reaches the child too (same process group); it runs its [AfterTestRun] clean-up and exits.
+        await using var stop = cancellationToken.Register(() => output.WriteLine("==> interrupted: waiting for the run to clean up"));
+        await ProgressFilter.CopyAsync(process.StandardOutput, output);
         await process.WaitForExitAsync(CancellationToken.None);
 
         await output.WriteLineAsync();
