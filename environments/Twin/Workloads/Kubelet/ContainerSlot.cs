@@ -14,7 +14,32 @@ internal sealed class ContainerSlot(V1Container spec, bool init)
     public string? WaitingReason { get; set; }
     public string? WaitingMessage { get; set; }
     public DateTime? StartedAt { get; set; }
-    public bool Running { get; set; }
+    public bool Running { get; private set; }
+
+    // Completed whenever the container is not running, so stopping it can await its exit instead of spinning.
+    private TaskCompletionSource _stopped = Stopped();
+
+    /// <summary>Completes when the current run of the container has exited (at once when it is not running).</summary>
+    public Task WhenStopped => _stopped.Task;
+
+    public void MarkRunning()
+    {
+        _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Running = true;
+    }
+
+    public void MarkStopped()
+    {
+        Running = false;
+        _stopped.TrySetResult();
+    }
+
+    private static TaskCompletionSource Stopped()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
     public int? ExitCode { get; set; }
     public string? TerminatedReason { get; set; }
     public string? TerminatedMessage { get; set; }

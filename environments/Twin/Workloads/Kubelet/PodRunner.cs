@@ -210,7 +210,7 @@ internal sealed class PodRunner
         slot.WaitingReason = slot.WaitingMessage = null;
         slot.ContainerId = ContainerSlot.NewContainerId();
         slot.StartedAt = Now();
-        slot.Running = true;
+        slot.MarkRunning();
         var context = new ContainerContext
         {
             Pod = _pod,
@@ -243,7 +243,7 @@ internal sealed class PodRunner
         var exit = await Task.WhenAny(process, killed) == process ? await process : 137; // SIGKILL: 128 + 9
 
         writer.Close(complete: true);
-        slot.Running = false;
+        slot.MarkStopped();
         slot.ExitCode = exit;
         // kubelet/CRI: exit 0 is Completed, anything else Error
         slot.TerminatedReason = exit == 0 ? "Completed" : "Error";
@@ -320,7 +320,7 @@ internal sealed class PodRunner
         if (slot.Process is not null && await Task.WhenAny(slot.Process, deadline) != slot.Process)
             await slot.Kill!.CancelAsync();
         else if (forced) await slot.Kill!.CancelAsync();
-        while (slot.Running) await Task.Yield();
+        await slot.WhenStopped;
     }
 
     private async Task EventOnceAsync(string? fieldPath, KubeletEvent evt)
