@@ -207,6 +207,7 @@ public sealed class K3sWorld : IWorldEnvironment
             Aws = new AwsEndpoint(new Uri(localStack.GetConnectionString()), Infra.LocalStack.InClusterUri(), "us-east-1", "test", "test"),
             Postgres = new PostgresEndpoint(postgres.GetConnectionString(), Infra.Postgres.ServiceHost, Infra.Postgres.Port, Infra.PostgresDatabase),
             Notebooks = notebooks,
+            ValidatorImage = validatorImage,
             Bom = bom,
             Qualifies = true,
             Capabilities = new Capabilities()
