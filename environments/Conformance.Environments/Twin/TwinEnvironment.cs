@@ -89,7 +89,6 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 new KubeletOptions
                 {
                     HostRoot = Path.Combine(_workDirectory, "kubelet"),
-                    Faults = faults.Kubelet,
                     Log = Logs.For("kubelet"),
                 },
                 programs,

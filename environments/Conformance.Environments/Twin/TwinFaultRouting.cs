@@ -1,13 +1,13 @@
 using Conformance.Twin.Eso;
 using Conformance.Twin.Injector;
 using Conformance.Twin.Vault;
+using Conformance.Twin.Workloads.Operator;
 
 namespace Conformance.Environments.Twin;
 
 /// <summary>Fault names, split by the component whose behaviour each one breaks (its name's prefix).</summary>
 internal sealed record TwinFaultRouting(
     IReadOnlySet<string> Operator,
-    IReadOnlySet<string> Kubelet,
     IReadOnlyList<string> Eso,
     IReadOnlyList<string> Injector,
     IReadOnlyList<string> Vault)
@@ -17,7 +17,6 @@ internal sealed record TwinFaultRouting(
         var byComponent = faults.ToLookup(ComponentOf);
         return new TwinFaultRouting(
             byComponent["operator"].ToHashSet(),
-            byComponent["kubelet"].ToHashSet(),
             byComponent["eso"].ToList(),
             byComponent["injector"].ToList(),
             byComponent["vault"].ToList());
@@ -25,14 +24,9 @@ internal sealed record TwinFaultRouting(
 
     private static string ComponentOf(string fault)
     {
-        if (fault.StartsWith("operator-", StringComparison.Ordinal))
+        if (OperatorFaults.Known.Contains(fault, StringComparer.Ordinal))
         {
             return "operator";
-        }
-
-        if (fault.StartsWith("kubelet-", StringComparison.Ordinal))
-        {
-            return "kubelet";
         }
 
         if (EsoFaults.Known.Contains(fault))
@@ -51,7 +45,7 @@ internal sealed record TwinFaultRouting(
         }
 
         throw new ArgumentException(
-            $"unknown twin fault '{fault}'; known faults: operator-*, kubelet-*, " +
-            $"{string.Join(", ", EsoFaults.Known.Concat(TwinFaults.Known).Concat(TwinVaultFaults.All).Order())}");
+            $"unknown twin fault '{fault}'; known faults: " +
+            string.Join(", ", OperatorFaults.Known.Concat(EsoFaults.Known).Concat(TwinFaults.Known).Concat(TwinVaultFaults.All).Order()));
     }
 }

@@ -112,7 +112,7 @@ public static class ValidationPodBuilder
     private static V1Container ValidatorContainer(NotebookValidationJob job, OperatorOptions options)
     {
         var pc = job.Spec.PodConfig;
-        var userEnv = pc.Env ?? [];
+        var userEnv = options.HasFault(OperatorFaults.DropsEnv) ? [] : pc.Env ?? [];
         // §2.2: first user env + VALIDATION_* + HOME/PYTHONUSERBASE/PIP_USER/PIP_NO_CACHE_DIR ...
         var env = new List<V1EnvVar>(userEnv);
         env.AddRange(ValidationConfigEnv(job.Spec.ValidationConfig));
@@ -130,7 +130,7 @@ public static class ValidationPodBuilder
 
         // §2.2 envFrom: explicit entries in order, then one secretRef per credentials[] entry
         var envFrom = new List<V1EnvFromSource>();
-        foreach (var from in pc.EnvFrom ?? [])
+        foreach (var from in options.HasFault(OperatorFaults.DropsEnvFrom) ? [] : pc.EnvFrom ?? [])
         {
             // §1.1 the CRD has no prefix/optional: only the names survive the operator's conversion
             envFrom.Add(new V1EnvFromSource
@@ -139,7 +139,7 @@ public static class ValidationPodBuilder
                 ConfigMapRef = from.ConfigMapRef is { } c ? new V1ConfigMapEnvSource { Name = c.Name } : null,
             });
         }
-        foreach (var credential in pc.Credentials ?? [])
+        foreach (var credential in options.HasFault(OperatorFaults.IgnoresCredentials) ? [] : pc.Credentials ?? [])
             envFrom.Add(new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = credential } });
 
         var path = job.Spec.Notebook.Path;
