@@ -75,6 +75,15 @@ one_of "$env_choice" --env auto k3s existing twin
 one_of "$keep" --keep never on-failure always
 one_of "$profile" --profile upstream contract
 
+# --env k3s with no Docker socket anywhere fails before the build, at once; the harness's own probe (which also
+# catches a dead socket or an unreachable DOCKER_HOST) runs after the build.
+if [[ "$env_choice" == k3s && "$mode" == run && -z "${DOCKER_HOST:-}" && ! -S /var/run/docker.sock && ! -S "$HOME/.docker/run/docker.sock" ]]; then
+  echo "run-e2e.sh --env k3s: no Docker daemon: DOCKER_HOST is unset and there is no socket at /var/run/docker.sock or" >&2
+  echo "$HOME/.docker/run/docker.sock. Start Docker (or Colima, Rancher Desktop), point DOCKER_HOST at a daemon, or run" >&2
+  echo "without Docker: --env twin (in-process, no release evidence) or --env existing (your own cluster)." >&2
+  exit 3
+fi
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 
