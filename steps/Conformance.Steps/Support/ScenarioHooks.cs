@@ -1,3 +1,4 @@
+using Conformance.Fixtures.Reporting;
 using Conformance.Runner;
 
 namespace Conformance.Steps.Support;
@@ -19,6 +20,16 @@ public sealed class ScenarioHooks(ScenarioContext scenario, ScenarioWorld world)
             {
                 scenario.Skip($"needs {capability}: {world.World.Capabilities.WhyNot(capability)}");
             }
+        }
+    }
+
+    /// <summary>Attaches the scenario's timeline (labels and times only) so the report can draw it.</summary>
+    [AfterScenario(Order = 0)]
+    public void AttachTimeline()
+    {
+        if (!world.Timeline.IsEmpty)
+        {
+            scenario.Attach(Timeline.AttachmentName, "application/json", world.Timeline.ToJson());
         }
     }
 

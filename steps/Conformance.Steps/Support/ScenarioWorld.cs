@@ -1,5 +1,6 @@
 using Conformance.Fixtures.Jobs;
 using Conformance.Fixtures.Kube;
+using Conformance.Fixtures.Reporting;
 using Conformance.Fixtures.Secrets;
 using Conformance.Fixtures.Worlds;
 using Conformance.Runner;
@@ -69,4 +70,7 @@ public sealed class ScenarioWorld(ScenarioContext scenario)
     public IReadOnlyCollection<SecretValue> AllCanaries => _canaries.Values;
 
     public void Record(NotebookJobRun run) => _lastRun = run;
+
+    /// <summary>What the scenario saw happen and when; attached for the report's timeline when not empty.</summary>
+    public Timeline Timeline { get; } = new();
 }
