@@ -174,8 +174,10 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         return part;
     }
 
+    // moto checks keys and signatures (INITIAL_NO_AUTH_ACTION_COUNT=0), so a store with wrong keys fails as on AWS;
+    // World.Aws carries the access key of the IAM user moto was given for the harness and the twin's ESO.
     private async Task<MotoServer?> StartMotoAsync(CancellationToken cancellationToken) =>
-        await MotoServer.StartAsync(cancellationToken: cancellationToken);
+        await MotoServer.StartAuthenticatingAsync(cancellationToken: cancellationToken);
 
     private static PostgresEndpoint? PostgresFrom(string? dsn)
     {
