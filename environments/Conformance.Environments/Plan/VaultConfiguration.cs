@@ -23,10 +23,14 @@ public static class VaultConfiguration
     /// <summary>Vault's answer when enabling a mount, auth method or audit device at a taken path (a reused world).</summary>
     public const string AlreadyInUse = "already in use";
 
+    /// <summary>The calls that need a Postgres (the database engine, its connection and roles), left out without one.</summary>
+    public static bool IsDatabaseCall(VaultCall call) =>
+        call.Path.StartsWith(DatabaseMount + "/", StringComparison.Ordinal) || call.Path == $"sys/mounts/{DatabaseMount}";
+
     public static IReadOnlyList<VaultCall> Calls(PlanInputs inputs) =>
     [
         // Audit first, so everything after is on record; /vault/logs is chowned by the entrypoint (reference/vault.md §4).
-        new("POST", "sys/audit/file", new() { ["type"] = "file", ["options"] = new Dictionary<string, object?> { ["file_path"] = Infra.AuditLogPath } },
+        new("POST", "sys/audit/file", new() { ["type"] = "file", ["options"] = new Dictionary<string, object?> { ["file_path"] = inputs.AuditLogPath } },
             "file audit device the harness reads (reference/vault.md §3.7)", AlreadyInUse),
 
         // Dev mode already mounts KV v2 at secret/ (reference/vault.md §3.1); tune it so scenarios see a known max.
