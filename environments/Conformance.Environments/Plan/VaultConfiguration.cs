@@ -20,6 +20,12 @@ public static class VaultConfiguration
         ("conformance-capped", "1m", "90s"),
     ];
 
+    /// <summary>
+    /// Scenarios create their own short-lived database roles (TTLs of seconds for renewal and max_ttl scenarios) named
+    /// with this prefix; the connection allows them by glob (reference/vault.md §3.3, path_creds_create.go).
+    /// </summary>
+    public const string ScenarioDatabaseRolePrefix = "scenario-";
+
     /// <summary>Vault's answer when enabling a mount, auth method or audit device at a taken path (a reused world).</summary>
     public const string AlreadyInUse = "already in use";
 
@@ -49,7 +55,7 @@ public static class VaultConfiguration
             ["connection_url"] = $"postgresql://{{{{username}}}}:{{{{password}}}}@{inputs.PostgresHostPort}/{inputs.PostgresDatabase}?sslmode=disable",
             ["username"] = inputs.PostgresUser,
             ["password"] = inputs.PostgresPassword,
-            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).ToList(),
+            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).Append(ScenarioDatabaseRolePrefix + "*").ToList(),
             ["verify_connection"] = true,
             ["max_open_connections"] = 4L,
         }, "connection to the Postgres container"),
