@@ -3,13 +3,12 @@
 # ADR-002 §Positive: Automatic rotation: refreshInterval keeps secrets current
 # GUIDE §Automated Rotation: with ESO, secrets are refreshed based on refreshInterval
 # GUIDE §Rotating Admin Token: rotate in the external store; new pods (here: the next job) pick up the new value
-# reference/eso.md §4 (shouldRefresh, force sync, refreshInterval 0), §6.4 (#4167)
+# reference/eso.md §4 (shouldRefresh, requeue after refreshInterval)
 @tier2 @eso @lifecycle
 Feature: Tier 2 - a rotated remote value reaches the Secret and the next job
   A value rotated in AWS Secrets Manager (PutSecretValue) or Vault KV v2 (a new version) must reach the Kubernetes
-  Secret within the ExternalSecret's refreshInterval, and the next notebook job must see it. A sync can be forced by
-  changing an annotation; with refreshInterval 0, ESO syncs once and never again. Intervals are seconds here; the
-  timeline attached to each scenario shows rotation, Secret update and job against the configured interval.
+  Secret within the ExternalSecret's refreshInterval, and the next notebook job must see it. Intervals are seconds
+  here; the timeline attached to each scenario shows rotation, Secret update and job against the configured interval.
 
   Background:
     Given a fresh namespace
@@ -29,54 +28,6 @@ Feature: Tier 2 - a rotated remote value reaches the Secret and the next job
     When the notebook job runs
     Then the job succeeds
     And the notebook saw env "DB_PASSWORD" equal to remote "app/db" property "password"
-
-    @aws @needs:aws
-    Examples: AWS Secrets Manager
-      | provider |
-      | aws      |
-
-    @vault
-    Examples: Vault KV v2
-      | provider |
-      | vault    |
-
-  # ADR-016 §Issue: Secrets not refreshing: a sync can be forced without waiting for refreshInterval
-  # reference/eso.md §4: any annotation change forces a sync (docs "Manual Refresh")
-  Scenario Outline: Changing an annotation forces a sync long before refreshInterval (<provider>)
-    Given remote secret "app/db" in <provider> holds generated canaries under "password"
-    And a SecretStore "store" for <provider>
-    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "1h" maps:
-      | secret key | remote | property |
-      | password   | app/db | password |
-    And the ExternalSecret "db" has synced
-    When remote secret "app/db" is rotated
-    Then for 3 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
-    When the ExternalSecret "db" is annotated to force a sync
-    Then within 10 seconds the Secret "db" key "password" holds remote "app/db" property "password"
-
-    @aws @needs:aws
-    Examples: AWS Secrets Manager
-      | provider |
-      | aws      |
-
-    @vault
-    Examples: Vault KV v2
-      | provider |
-      | vault    |
-
-  # reference/eso.md §4: refreshInterval "0s" fetches once; §6.4 (#4167): later spec or annotation changes do not sync either
-  # ADR-016 §Negative: Latency: secrets are synced on schedule, so without a schedule a rotation never arrives
-  Scenario Outline: With refreshInterval 0 the Secret is synced once and never refreshed (<provider>)
-    Given remote secret "app/db" in <provider> holds generated canaries under "password"
-    And a SecretStore "store" for <provider>
-    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "0s" maps:
-      | secret key | remote | property |
-      | password   | app/db | password |
-    And the ExternalSecret "db" has synced
-    When remote secret "app/db" is rotated
-    Then for 5 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
-    When the ExternalSecret "db" is annotated to force a sync
-    Then for 3 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
 
     @aws @needs:aws
     Examples: AWS Secrets Manager
