@@ -131,6 +131,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
                 Capabilities = CapabilitiesOf(aws is not null, options.PostgresDsn is not null),
+                Diagnostics = new TwinDiagnostics(Logs, Vault),
             };
         }
         catch
