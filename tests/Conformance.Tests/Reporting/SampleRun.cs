@@ -65,7 +65,7 @@ internal static class SampleRun
         result.Steps.Add(new StepResult
         {
             Id = id + "-2", Keyword = "Then ", Text = name.Contains("refresh", StringComparison.Ordinal) ? "the Secret is updated within 10 seconds" : "the job succeeds",
-            Line = line + 2, Status = status == ScenarioStatus.Failed ? StepStatus.Failed : StepStatus.Passed, Error = error, Duration = TimeSpan.FromMilliseconds(ms - 40),
+            Line = line + 2, Status = status == ScenarioStatus.Failed ? StepStatus.Failed : StepStatus.Passed, Error = error, Duration = TimeSpan.FromMilliseconds(Math.Max(ms - 40, 0)),
         });
         if (evidence is not null)
             result.Attachments.Add(new AttachmentResult { Name = ReportBuilder.EvidenceAttachment, MediaType = "text/plain", Content = Encoding.UTF8.GetBytes(evidence) });
