@@ -139,6 +139,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
                 Capabilities = CapabilitiesOf(aws is not null, postgresDsn is not null, _postgresWhyNot),
+                Diagnostics = new TwinDiagnostics(Logs, Vault),
             };
         }
         catch

@@ -73,8 +73,8 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         {
             var files = await NamespaceEvidence.CollectAsync(Kube, ns, new EvidenceWriter(dir, twin.Secrets.Redactor), Ct);
             files.Should().Contain(f => f.EndsWith("logs/probe-validation/validator.log", StringComparison.Ordinal));
-            files.Should().Contain(f => f.EndsWith("objects/secrets/db.json", StringComparison.Ordinal));
-            File.ReadAllText(files.Single(f => f.EndsWith("objects/secrets/db.json", StringComparison.Ordinal))).Should().Contain(password.Fingerprint);
+            files.Should().Contain(f => f.EndsWith("objects/secrets/db.yaml", StringComparison.Ordinal));
+            File.ReadAllText(files.Single(f => f.EndsWith("objects/secrets/db.yaml", StringComparison.Ordinal))).Should().Contain(password.Fingerprint);
             twin.Secrets.Scanner.ScanDirectory(dir).Should().BeEmpty();
         }
         finally
