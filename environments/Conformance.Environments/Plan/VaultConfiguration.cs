@@ -20,6 +20,12 @@ public static class VaultConfiguration
         ("conformance-capped", "1m", "90s"),
     ];
 
+    /// <summary>
+    /// Roles scenarios create for themselves (Tier 3: per-scenario TTLs of a few seconds, namespace-scoped names).
+    /// allowed_roles takes globs (path_creds_create.go StrListContainsGlob), so these may use the connection too.
+    /// </summary>
+    public const string ScenarioDatabaseRoles = "conformance-scenario-*";
+
     /// <summary>Vault's answer when enabling a mount, auth method or audit device at a taken path (a reused world).</summary>
     public const string AlreadyInUse = "already in use";
 
@@ -45,7 +51,7 @@ public static class VaultConfiguration
             ["connection_url"] = $"postgresql://{{{{username}}}}:{{{{password}}}}@{inputs.PostgresHostPort}/{inputs.PostgresDatabase}?sslmode=disable",
             ["username"] = inputs.PostgresUser,
             ["password"] = inputs.PostgresPassword,
-            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).ToList(),
+            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).Append(ScenarioDatabaseRoles).ToList(),
             ["verify_connection"] = true,
             ["max_open_connections"] = 4L,
         }, "connection to the Postgres container"),
