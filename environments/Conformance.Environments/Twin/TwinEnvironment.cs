@@ -1,4 +1,5 @@
 using Conformance.Fixtures.Aws;
+using Conformance.Fixtures.Postgres;
 using Conformance.Fixtures.Worlds;
 using Conformance.Twin.Eso;
 using Conformance.Twin.Injector;
@@ -65,12 +66,14 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
 
-            // Independent parts start together: CRDs, the git server, Vault and moto.
+            // Independent parts start together: CRDs, the git server, Postgres, Vault and moto.
             var crds = TwinCrds.InstallAsync(client, cancellationToken);
             var git = TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken);
-            var vault = TwinVault.StartAsync(
-                new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken);
+            var postgres = StartPostgresAsync(cancellationToken);
             var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : StartMotoAsync(cancellationToken);
+            var postgresDsn = await postgres;
+            var vault = TwinVault.StartAsync(
+                new TwinVaultOptions { PostgresAdminDsn = postgresDsn, Faults = faults.Vault }, cancellationToken);
             await Task.WhenAll(crds, git, vault, moto);
 
             var gitServer = Track(await git);
@@ -80,6 +83,11 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             {
                 Track(aws);
             }
+
+            // The same Vault configuration as a live world: audit, KV, database engine, Kubernetes auth, policies.
+            await TwinVaultConfiguration.ApplyAsync(
+                kubeconfig, api.CaCertificatePem, api.BaseAddress, Vault.Address, Vault.RootToken, postgresDsn,
+                Path.Combine(_workDirectory, "vault-audit.log"), Logs.For("vault-configuration"), cancellationToken);
 
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
@@ -126,11 +134,11 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Aws = aws is null
                     ? null
                     : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
-                Postgres = PostgresFrom(options.PostgresDsn),
+                Postgres = PostgresFrom(postgresDsn),
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
-                Capabilities = CapabilitiesOf(aws is not null, options.PostgresDsn is not null),
+                Capabilities = CapabilitiesOf(aws is not null, postgresDsn is not null, _postgresWhyNot),
             };
         }
         catch
@@ -174,6 +182,39 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         return part;
     }
 
+    /// <summary>The given DSN, else a throw-away cluster (when allowed and initdb exists), else null with the reason kept.</summary>
+    private async Task<string?> StartPostgresAsync(CancellationToken cancellationToken)
+    {
+        if (options.PostgresDsn is not null)
+        {
+            _postgresOrigin = "external (CONFORMANCE_POSTGRES_DSN)";
+            return options.PostgresDsn;
+        }
+
+        if (!options.StartLocalPostgres)
+        {
+            _postgresWhyNot = NoPostgres;
+            return null;
+        }
+
+        var (cluster, whyNot) = await LocalPostgresCluster.TryStartAsync(cancellationToken);
+        if (cluster is null)
+        {
+            _postgresWhyNot = $"no Postgres: {whyNot}; set CONFORMANCE_POSTGRES_DSN to a superuser DSN or install postgresql";
+            return null;
+        }
+
+        Track(cluster);
+        _postgresOrigin = $"throw-away cluster ({cluster.Origin})";
+        return cluster.Dsn;
+    }
+
+    private const string NoPostgres =
+        "no Postgres: set CONFORMANCE_POSTGRES_DSN to a superuser DSN (`.ci/run` shows how to start one)";
+
+    private string _postgresOrigin = "absent";
+    private string _postgresWhyNot = NoPostgres;
+
     private async Task<MotoServer?> StartMotoAsync(CancellationToken cancellationToken) =>
         await MotoServer.StartAsync(cancellationToken: cancellationToken);
 
@@ -196,11 +237,11 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         new Component("vault", "dev mode (twin)"),
         new Component("vault-injector", "vault-k8s 1.7 behaviour (twin)"),
         new Component("aws", MotoServer.Locate() is null ? "absent (moto_server not installed)" : "moto_server"),
-        new Component("postgres", options.PostgresDsn is null ? "absent (CONFORMANCE_POSTGRES_DSN unset)" : "external"),
+        new Component("postgres", _postgresOrigin),
         new Component("faults", options.Faults.Count == 0 ? "none" : string.Join(",", options.Faults)),
     ]);
 
-    private static Capabilities CapabilitiesOf(bool aws, bool postgres)
+    private static Capabilities CapabilitiesOf(bool aws, bool postgres, string noPostgres)
     {
         var capabilities = new Capabilities()
             .Has(Capability.Kubernetes)
@@ -218,8 +259,6 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             capabilities.Lacks(Capability.Aws, MotoServer.WhyUnavailable);
         }
 
-        const string noPostgres =
-            "no Postgres: set CONFORMANCE_POSTGRES_DSN to a superuser DSN (`.ci/run` shows how to start one)";
         if (postgres)
         {
             capabilities.Has(Capability.Postgres).Has(Capability.VaultDatabase);
