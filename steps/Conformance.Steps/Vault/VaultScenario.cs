@@ -55,14 +55,14 @@ public sealed class VaultScenario(ScenarioWorld world) : IAsyncDisposable
     }
 
     /// <summary>
-    /// A database role on the world's connection, named <c>conformance-scenario-&lt;namespace&gt;-&lt;alias&gt;</c> (the
-    /// connection allows that pattern, VaultConfiguration.ScenarioDatabaseRoles). The creation statements are ADR-017's
+    /// A database role on the world's connection, named <c>scenario-&lt;namespace&gt;-&lt;alias&gt;</c> (the
+    /// connection allows that prefix, VaultConfiguration.ScenarioDatabaseRolePrefix). The creation statements are ADR-017's
     /// (LOGIN, VALID UNTIL the lease's expiration) with the grant narrowed to the scenario's table, plus a comment that
     /// marks every user made from this role so the harness can find them in pg_roles.
     /// </summary>
     public async Task<DatabaseRoleInfo> CreateDatabaseRoleAsync(string alias, TimeSpan defaultTtl, TimeSpan maxTtl)
     {
-        var name = $"conformance-scenario-{world.Namespace}-{alias}";
+        var name = $"{VaultConfiguration.ScenarioDatabaseRolePrefix}{world.Namespace}-{alias}";
         var marker = $"conformance:{world.Namespace}:{alias}";
         var role = new DatabaseRole(VaultConfiguration.DatabaseConnection,
         [
