@@ -140,6 +140,6 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the probe pod has the annotation "vault.hashicorp.com/agent-auto-auth-exit-on-err" set to "true"
     When the probe pod is created
     Then the probe pod fails within 30 seconds because init container "vault-agent-init" exited with an error
-    And the log of container "vault-agent-init" of the probe pod contains "permission denied"
+    And the log of container "vault-agent-init" of the probe pod contains "service account name not authorized"
     And the validator container never started
     And no lease of database role "readonly" exists

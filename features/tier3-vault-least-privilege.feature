@@ -41,5 +41,5 @@ Feature: Tier 3 - a job's Vault identity reads its own database credentials and 
   Scenario: A ServiceAccount the Vault role does not bind is refused a token and gets no credentials
     Given a ServiceAccount "other-sa" in the scenario's namespace
     When ServiceAccount "other-sa" logs in to Vault with Kubernetes auth role "notebook"
-    Then the login is refused with "permission denied"
+    Then the login is refused with "service account name not authorized"
     And no lease of database role "readonly" exists
