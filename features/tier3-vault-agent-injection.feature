@@ -55,6 +55,17 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 15 seconds a lease of database role "short" is renewed, its expire_time moving later at least 2 times
     And within 10 seconds the VALID UNTIL of a Postgres user from database role "short" moves later
 
+  # ADR-017 §Consequences: "Audit trail: Vault logs all credential generation and usage"
+  # ADR-017 §Context: "Audit trail: Vault logs all credential generation"
+  # reference/vault.md §3.7: expected agent traffic in the audit log: database/creds/<role> (read), sys/leases/renew (update)
+  @lifecycle @needs:vault-audit
+  Scenario: Vault's audit log records the pod's credential reads and lease renewals under its ServiceAccount
+    Given a Vault database role "audited" with default_ttl 4s and max_ttl 60s
+    And a Vault Kubernetes auth role "notebook" for ServiceAccount "notebook-sa" that may read the credentials of database role "audited"
+    And the probe pod runs as ServiceAccount "notebook-sa" with ADR-017's annotations for Vault role "notebook" and secret "db" from database role "audited"
+    When the probe pod runs its notebook within 60 seconds
+    Then within 10 seconds the Vault audit log shows ServiceAccount "notebook-sa" reading the credentials of database role "audited" and renewing their lease
+
   # ADR-017 §How Vault Agent Sidecar Works: "If renewal fails, fetches new credentials"; "Notebook always has valid credentials"
   # reference/vault.md §2.1: once renewals are capped at max_ttl the agent reads new credentials and re-renders
   # agent-pre-populate "false" keeps one agent (no init container) so the file changes only when the sidecar re-fetches
