@@ -103,13 +103,20 @@ public sealed class CredentialWatch : IAsyncDisposable
                 await PollOnceAsync();
                 _lastError = "";
             }
-            catch (Exception e) when (e is VaultException or Npgsql.NpgsqlException or HttpRequestException)
-            {
-                _lastError = e.GetType().Name + ": " + e.Message;
-            }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception e)
+            {
+                // Keep watching: a failed poll (a timeout under load, a lease revoked mid-lookup) is reported, not fatal.
+                // Npgsql and Vault errors name no credential; other messages are cut to their type.
+                _lastError = e switch
+                {
+                    VaultException v => "VaultException: " + v.Message,
+                    Npgsql.PostgresException p => "PostgresException SQLSTATE " + p.SqlState,
+                    _ => e.GetType().Name,
+                };
             }
 
             Interlocked.Exchange(ref _polled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
