@@ -18,21 +18,21 @@ public sealed class ProbeWatchTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Reports_when_the_file_appears_and_again_when_it_is_rewritten()
+    public async Task Reports_the_rendered_file_and_again_when_it_is_rewritten()
     {
         var canaries = new CanaryGenerator(_ledger);
         var first = canaries.Next("first user");
         var second = canaries.Next("second user");
         var file = Path.Combine(_dir, "db");
-        var notebook = await WriteNotebookAsync(ProbeSpec.For("watch").WithExportFile(file).WithWatch(file, 20));
+        var notebook = await WriteNotebookAsync(ProbeSpec.For("watch").WithExportFile(file).WithWatch(file, 30));
         var ct = TestContext.Current.CancellationToken;
 
-        // The "agent": renders once after the notebook started waiting, then re-renders with new credentials.
+        // The "agent" rendered once before the notebook started, and re-renders with new credentials a while later: long
+        // enough after the start that the first report has been printed even on a loaded machine.
+        await File.WriteAllTextAsync(file, $"export DB_USERNAME=\"{first.Reveal()}\"\n", ct);
         var agent = Task.Run(async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            await File.WriteAllTextAsync(file, $"export DB_USERNAME=\"{first.Reveal()}\"\n", ct);
-            await Task.Delay(TimeSpan.FromSeconds(1.5), ct);
+            await Task.Delay(TimeSpan.FromSeconds(6), ct);
             await File.WriteAllTextAsync(file, $"export DB_USERNAME=\"{second.Reveal()}\"\n", ct);
         }, ct);
         var (exit, stdout, stderr) = await NotebookExecutor.RunAsync(notebook, new Dictionary<string, string?>());
