@@ -36,7 +36,7 @@ public sealed class NotebookJobSteps(ScenarioWorld world, ScenarioContext scenar
     public async Task WhenTheNotebookJobRuns()
     {
         var name = "probe-" + Fixtures.Kube.Kube.RandomSuffix(6);
-        var spec = ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]);
+        var spec = world.Job.ApplyProbe(ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]));
         var job = await world.Jobs.PublishProbeAsync(world.World.Notebooks, name, spec, world.Cancellation);
         job = world.Job.Apply(job.WithImage(world.World.ValidatorImage));
         world.Record(await world.Jobs.RunAsync(world.Namespace, job, JobDeadline, world.Cancellation));

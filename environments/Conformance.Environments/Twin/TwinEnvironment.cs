@@ -130,7 +130,10 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             {
                 Environment = Name,
                 Kube = new KubeEndpoint(kubeconfig, null, api.BaseAddress, api.CaCertificatePem),
-                Vault = new VaultEndpoint(Vault.Address, Vault.Address, Vault.RootToken),
+                Vault = new VaultEndpoint(Vault.Address, Vault.Address, Vault.RootToken)
+                {
+                    AuditLogPath = Path.Combine(_workDirectory, "vault-audit.log"),
+                },
                 Aws = aws is null
                     ? null
                     : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
@@ -251,6 +254,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             .Has(Capability.Operator)
             .Has(Capability.ExternalSecrets)
             .Has(Capability.Vault)
+            .Has(Capability.VaultAudit)
             .Has(Capability.VaultInjector)
             .Has(Capability.PodSecurityAdmission);
         if (aws)

@@ -1,4 +1,5 @@
 using Conformance.Fixtures.Jobs;
+using Conformance.Fixtures.Probe;
 
 namespace Conformance.Steps.Support;
 
@@ -10,6 +11,7 @@ public sealed class JobDraft
 {
     private readonly List<Func<NotebookJob, NotebookJob>> _tweaks = [];
     private readonly List<string> _envNames = [];
+    private readonly List<Func<ProbeSpec, ProbeSpec>> _probeTweaks = [];
 
     /// <summary>Env var names the probe fingerprints; the built-ins are always included so the env-drop defect shows.</summary>
     public IReadOnlyList<string> EnvNames => _envNames.Concat(BuiltInEnv).Distinct().ToList();
@@ -24,4 +26,9 @@ public sealed class JobDraft
     }
 
     public NotebookJob Apply(NotebookJob job) => _tweaks.Aggregate(job, (j, t) => t(j));
+
+    /// <summary>Asks the probe notebook to look at more than env vars (files, export files, a Postgres login).</summary>
+    public void TweakProbe(Func<ProbeSpec, ProbeSpec> tweak) => _probeTweaks.Add(tweak);
+
+    public ProbeSpec ApplyProbe(ProbeSpec spec) => _probeTweaks.Aggregate(spec, (s, t) => t(s));
 }
