@@ -1,3 +1,5 @@
+using Conformance.Environments.Twin.Aws;
+using Conformance.Environments.Twin.Faults;
 using Conformance.Fixtures.Aws;
 using Conformance.Fixtures.Worlds;
 using Conformance.Twin.Eso;
@@ -81,6 +83,13 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Track(aws);
             }
 
+            // moto is not ours: its faults live in a proxy in front of it, started only when one is switched on.
+            var awsEndpoint = aws?.Endpoint;
+            if (aws is not null && faults.Aws.Count > 0)
+            {
+                awsEndpoint = Track(await SecretsManagerFaultProxy.StartAsync(aws.Endpoint, cancellationToken)).Endpoint;
+            }
+
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
                 ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
@@ -89,6 +98,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 new KubeletOptions
                 {
                     HostRoot = Path.Combine(_workDirectory, "kubelet"),
+                    Faults = faults.Kubelet,
                     Log = Logs.For("kubelet"),
                 },
                 programs,
@@ -101,8 +111,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 client,
                 new EsoOptions
                 {
-                    AwsSecretsManagerEndpoint = aws?.Endpoint,
-                    AwsStsEndpoint = aws?.Endpoint,
+                    AwsSecretsManagerEndpoint = awsEndpoint,
+                    AwsStsEndpoint = awsEndpoint,
                     Faults = new EsoFaults(faults.Eso),
                     Log = Logs.For("external-secrets"),
                 },
@@ -125,7 +135,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Vault = new VaultEndpoint(Vault.Address, Vault.Address, Vault.RootToken),
                 Aws = aws is null
                     ? null
-                    : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
+                    : new AwsEndpoint(awsEndpoint!, awsEndpoint!, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
                 Postgres = PostgresFrom(options.PostgresDsn),
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),
