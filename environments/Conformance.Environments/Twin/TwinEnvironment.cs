@@ -141,6 +141,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
                 Capabilities = CapabilitiesOf(aws is not null, options.PostgresDsn is not null),
+                ControllerLogs = new TwinControllerLogs(Logs),
             };
         }
         catch

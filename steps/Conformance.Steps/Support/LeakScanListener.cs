@@ -1,4 +1,5 @@
 using Conformance.Fixtures.Secrets;
+using Conformance.Fixtures.Worlds;
 using Conformance.Runner;
 using Conformance.Runner.Results;
 
@@ -9,15 +10,24 @@ namespace Conformance.Steps.Support;
 /// value the run knows (plain, base64, URL-encoded), redacts what it finds, and writes `leak-scan.txt`. A run with a
 /// hit is a failed run: run-e2e.sh reads the report and exits non-zero.
 /// </summary>
-internal sealed class LeakScanListener(SecretLedger ledger) : IRunListener
+internal sealed class LeakScanListener(SecretLedger ledger, IControllerLogs? controllerLogs) : IRunListener
 {
     public const string ReportFile = "leak-scan.txt";
+
+    /// <summary>The controllers' logs of the whole run, written beside the results so the scan covers them too.</summary>
+    public const string ControllerLogsFile = "controller-logs.txt";
 
     public async ValueTask OnRunFinishedAsync(RunResults results, string? artifactsDirectory)
     {
         if (artifactsDirectory is null)
         {
             return;
+        }
+
+        if (controllerLogs is not null)
+        {
+            var lines = await controllerLogs.ReadAsync(since: null, CancellationToken.None);
+            await File.WriteAllLinesAsync(Path.Combine(artifactsDirectory, ControllerLogsFile), lines.Select(l => l.ToString()));
         }
 
         var hits = new LeakScanner(ledger).ScanDirectory(artifactsDirectory);

@@ -48,7 +48,7 @@ public static class TestRun
             _world = await _environment.StartAsync(CancellationToken.None);
             RegisterWorldSecrets(_world);
             _kube = new Kube(_world.Kube, Ledger, RunId);
-            run.AddListener(new LeakScanListener(Ledger));
+            run.AddListener(new LeakScanListener(Ledger, _world.ControllerLogs));
         }
         catch (Exception e)
         {

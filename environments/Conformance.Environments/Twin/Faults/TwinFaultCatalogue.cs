@@ -137,7 +137,7 @@ public static class TwinFaultCatalogue
         md.AppendLine("# Twin faults");
         md.AppendLine();
         md.AppendLine("<!-- Generated from environments/Conformance.Environments/Twin/Faults/TwinFaultCatalogue.cs by");
-        md.AppendLine("     `./run-e2e.sh --list-faults --markdown > docs/faults.md`; a test checks that this file is current. -->");
+        md.AppendLine("     `./run-e2e.sh --list-faults` (the CLI's `faults` command); a test checks that this file is current. -->");
         md.AppendLine();
         md.AppendLine("Each fault breaks exactly one behaviour of one twin component. Switch faults on with");
         md.AppendLine("`CONFORMANCE_TWIN_FAULTS=a,b` or `./run-e2e.sh --env twin --fault a --fault b`; an unknown name is refused with this");
