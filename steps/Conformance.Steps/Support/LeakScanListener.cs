@@ -26,8 +26,8 @@ internal sealed class LeakScanListener(SecretLedger ledger, IControllerLogs? con
 
         if (controllerLogs is not null)
         {
-            var lines = await controllerLogs.ReadAsync(since: null, CancellationToken.None);
-            await File.WriteAllLinesAsync(Path.Combine(artifactsDirectory, ControllerLogsFile), lines.Select(l => l.ToString()));
+            var logged = await controllerLogs.ReadAsync(since: null, CancellationToken.None);
+            await File.WriteAllLinesAsync(Path.Combine(artifactsDirectory, ControllerLogsFile), logged.Select(l => l.ToString()));
         }
 
         var hits = new LeakScanner(ledger).ScanDirectory(artifactsDirectory);
