@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Conformance.Cli.Sensitivity;
 
 /// <summary>One scenario's outcome in one catalogue run.</summary>
-public sealed record ScenarioOutcome(string Id, IReadOnlyList<string> Tags, string Status)
+public sealed record ScenarioOutcome(string Id, IReadOnlyList<string> Tags, string Status, string? Error = null)
 {
     /// <summary>Failed or errored (undefined, ambiguous, pending); expected-failure too, should strictness be off.</summary>
     public bool Failed => Status is "failed" or "undefined" or "ambiguous" or "pending" or "expected-failure";
@@ -79,6 +79,7 @@ public static class CatalogueRun
         }
 
         var scenarios = error is null ? ReadScenarios(await File.ReadAllTextAsync(results, CancellationToken.None)) : new Dictionary<string, ScenarioOutcome>();
+        error ??= WorldStartFailure(scenarios);
         return new CatalogueRunResult(fault, artifacts, process.ExitCode, duration, scenarios, CountLeaks(artifacts), error);
     }
 
@@ -95,10 +96,31 @@ public static class CatalogueRun
             }
 
             var tags = node!["tags"]?.AsArray().Select(t => (string?)t).OfType<string>().ToList() ?? [];
-            outcomes[id] = new ScenarioOutcome(id, tags, (string?)node["status"] ?? "unknown");
+            var scenarioError = node["error"] is JsonValue text ? (string?)text : node["error"]?["message"]?.ToString();
+            outcomes[id] = new ScenarioOutcome(id, tags, (string?)node["status"] ?? "unknown", scenarioError);
         }
 
         return outcomes;
+    }
+
+    /// <summary>The steps' text when the World did not start (TestRun: "the world could not be started ...").</summary>
+    public const string WorldNotStarted = "the world could not be started";
+
+    /// <summary>
+    /// A run whose World did not start failed every scenario for a reason that is not the fault's (e.g. moto_server slow
+    /// to answer on a loaded machine): it is a run error, never a catch.
+    /// </summary>
+    public static string? WorldStartFailure(IReadOnlyDictionary<string, ScenarioOutcome> scenarios)
+    {
+        var failure = scenarios.Values.Select(s => s.Error).FirstOrDefault(e => e?.Contains(WorldNotStarted, StringComparison.Ordinal) == true);
+        if (failure is null)
+        {
+            return null;
+        }
+
+        var at = failure.IndexOf(WorldNotStarted, StringComparison.Ordinal);
+        var line = failure[at..].Split('\n')[0];
+        return line.Length > 300 ? line[..300] + "..." : line;
     }
 
     private static int CountLeaks(string artifacts)

@@ -33,7 +33,7 @@ public static class SensitivityCommand
             $"(${SensitivityOptions.ParallelVariable}), twin, operator profile contract");
 
         await output.WriteLineAsync("==> clean run");
-        var clean = await CatalogueRun.ExecuteAsync(steps, null, options.Tags, Path.Combine(options.Artifacts, "clean"), options.RunTimeout, cancellationToken);
+        var clean = await RunAsync(steps, null, options, Path.Combine(options.Artifacts, "clean"), output, cancellationToken);
         if (!clean.Completed)
         {
             await error.WriteLineAsync($"==> sensitivity stopped: the clean run {clean.Error}");
@@ -64,8 +64,7 @@ public static class SensitivityCommand
             await slots.WaitAsync(cancellationToken);
             try
             {
-                var run = await CatalogueRun.ExecuteAsync(
-                    steps, fault.Name, options.Tags, Path.Combine(options.Artifacts, "faults", fault.Name), options.RunTimeout, cancellationToken);
+                var run = await RunAsync(steps, fault.Name, options, Path.Combine(options.Artifacts, "faults", fault.Name), output, cancellationToken);
                 var caught = clean.Scenarios.Values.Count(s => s.Status == "passed" && run.Scenarios.TryGetValue(s.Id, out var u) && u.Failed);
                 var verdict = run.Completed ? caught > 0 ? $"caught by {caught} scenario(s)" : "NOT CAUGHT" : "RUN ERROR: " + run.Error;
                 await output.WriteLineAsync($"    [{Interlocked.Increment(ref done)}/{options.Faults.Count}] {fault.Name}: {verdict} ({run.Duration.TotalSeconds:0}s)");
@@ -95,6 +94,27 @@ public static class SensitivityCommand
 
         await output.WriteLineAsync($"==> {(matrix.BarMet ? "bar met" : "bar NOT met")}; reports: {Path.Combine(options.Artifacts, SensitivityReport.MarkdownFile)}, {SensitivityReport.JsonFile}");
         return matrix.BarMet ? CliProgram.Passed : CliProgram.Failed;
+    }
+
+    // A World that did not start says nothing about the fault; one more try, then it is reported as a run error.
+    private static async Task<CatalogueRunResult> RunAsync(
+        string steps, string? fault, SensitivityOptions options, string artifacts, TextWriter output, CancellationToken cancellationToken)
+    {
+        var run = await CatalogueRun.ExecuteAsync(steps, fault, options.Tags, artifacts, options.RunTimeout, cancellationToken);
+        if (run.Error?.StartsWith(CatalogueRun.WorldNotStarted, StringComparison.Ordinal) != true || cancellationToken.IsCancellationRequested)
+        {
+            return run;
+        }
+
+        await output.WriteLineAsync($"    {fault ?? "clean run"}: {run.Error}; trying once more");
+        var failed = artifacts + ".world-not-started";
+        if (Directory.Exists(failed))
+        {
+            Directory.Delete(failed, recursive: true);
+        }
+
+        Directory.Move(artifacts, failed);
+        return await CatalogueRun.ExecuteAsync(steps, fault, options.Tags, artifacts, options.RunTimeout, cancellationToken);
     }
 }
 

@@ -100,4 +100,16 @@ public sealed class SensitivityMatrixTests
         outcomes["A: one"].Failed.Should().BeTrue();
         outcomes["A: one"].Tags.Should().Equal("@tier1", "@negative");
     }
+
+    [Fact]
+    public void A_world_that_did_not_start_is_a_run_error_not_a_catch()
+    {
+        var outcomes = CatalogueRun.ReadScenarios("""
+            {"scenarios":[{"displayName":"A: one","tags":[],"status":"failed",
+              "error":"Step failed at a.feature:3: Given a fresh namespace\nSystem.InvalidOperationException: the world could not be started (--env twin): waited 30s for moto_server\n   at X"}]}
+            """);
+
+        CatalogueRun.WorldStartFailure(outcomes).Should().Be("the world could not be started (--env twin): waited 30s for moto_server");
+        CatalogueRun.WorldStartFailure(CatalogueRun.ReadScenarios("""{"scenarios":[{"displayName":"A","status":"failed","error":"boom"}]}""")).Should().BeNull();
+    }
 }
