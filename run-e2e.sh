@@ -19,7 +19,15 @@ Options (environment variable in brackets):
   --artifacts DIR                where reports and evidence go [CONFORMANCE_ARTIFACTS, default artifacts/<run-id>]
   --profile upstream|contract    twin only: the operator's behaviour, v1.0.8 as released or as its ADRs promise
                                    [CONFORMANCE_OPERATOR_PROFILE, default upstream]
-  --fault NAME                   twin only: switch on a named fault (repeatable) [CONFORMANCE_TWIN_FAULTS, comma list]
+  --fault NAME                   twin only: switch on a named fault (repeatable) [CONFORMANCE_TWIN_FAULTS, comma list];
+                                   --list-faults names them all
+  --sensitivity                  run the catalogue on the twin (profile contract) once clean, then once per fault (only
+                                   the --fault ones when given), and write sensitivity.md and sensitivity.json: which
+                                   scenarios catch which fault; exit 1 when a fault goes uncaught or a @lifecycle,
+                                   @security or @negative scenario catches none
+  --parallel N                   --sensitivity: catalogue runs at a time [CONFORMANCE_SENSITIVITY_PARALLEL, default:
+                                   the core count, at most 4]; each run may take CONFORMANCE_SENSITIVITY_TIMEOUT_MINUTES (30)
+  --list-faults                  print the twin's fault catalogue (name, component, what it breaks, what it models)
   --plan                         print every container, manifest and Vault call the run would make; start nothing
   --serve-twin                   start the twin alone and keep it running (a playground for kubectl)
   --compare OLD.json [NEW.json]  what changed between two runs' results.json: new failures, fixed, slower by >50%
@@ -64,6 +72,8 @@ keep=${CONFORMANCE_KEEP:-never}
 artifacts=${CONFORMANCE_ARTIFACTS:-}
 profile=${CONFORMANCE_OPERATOR_PROFILE:-upstream}
 faults=${CONFORMANCE_TWIN_FAULTS:-}
+parallel=${CONFORMANCE_SENSITIVITY_PARALLEL:-}
+profile_given=${CONFORMANCE_OPERATOR_PROFILE:+yes}
 mode=run
 positional=()
 
@@ -89,18 +99,19 @@ live_set=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --env|--tags|--keep|--artifacts|--profile|--fault)
+    --env|--tags|--keep|--artifacts|--profile|--fault|--parallel)
       [[ $# -ge 2 && -n "$2" ]] || die_usage "$1 needs a value"
       case "$1" in
         --env) env_choice=$2 ;;
         --tags) tags=$2 ;;
         --keep) keep=$2 ;;
         --artifacts) artifacts=$2 ;;
-        --profile) profile=$2 ;;
+        --profile) profile=$2; profile_given=yes ;;
+        --parallel) parallel=$2 ;;
         --fault) faults=${faults:+$faults,}$2 ;;
       esac
       shift 2 ;;
-    --env=*|--tags=*|--keep=*|--artifacts=*|--profile=*|--fault=*)
+    --env=*|--tags=*|--keep=*|--artifacts=*|--profile=*|--fault=*|--parallel=*)
       set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
     --plan) mode=plan; shift ;;
     --serve-twin) mode=serve-twin; shift ;;
@@ -108,6 +119,8 @@ while [[ $# -gt 0 ]]; do
     --compare|--merge)
       mode=${1#--}; shift
       while [[ $# -gt 0 && "$1" != -* ]]; do positional+=("$1"); shift; done ;;
+    --sensitivity) mode=sensitivity; shift ;;
+    --list-faults) mode=faults; shift ;;
     *)
       flag=${1%%=*}
       if [[ -n "${live_vars[$flag]:-}" ]]; then
@@ -130,6 +143,14 @@ case "$mode" in
   compare) [[ ${#positional[@]} -ge 1 && ${#positional[@]} -le 2 ]] || die_usage "--compare needs OLD.json and optionally NEW.json" ;;
   merge) [[ ${#positional[@]} -ge 1 ]] || die_usage "--merge needs one or more folders holding results.json" ;;
 esac
+
+[[ -z "$parallel" || "$parallel" =~ ^[1-9][0-9]*$ ]] || die_usage "bad value '$parallel' for --parallel: expected a whole number above 0"
+if [[ "$mode" == sensitivity ]]; then
+  # The faults are twin switches, and only the contract profile promises a green clean run.
+  [[ "$env_choice" == auto || "$env_choice" == twin ]] || die_usage "--sensitivity runs on the twin only, not --env $env_choice"
+  [[ -z "$profile_given" || "$profile" == contract ]] || die_usage "--sensitivity runs under --profile contract, not $profile"
+  env_choice=twin profile=contract
+fi
 
 if [[ -n "${check:-}" ]]; then
   # What the run would use; secrets are not echoed.
@@ -167,7 +188,7 @@ artifacts=$(cd "$artifacts" && pwd)
 
 export CONFORMANCE_ENV=$env_choice CONFORMANCE_TAGS=$tags CONFORMANCE_KEEP=$keep \
   CONFORMANCE_ARTIFACTS=$artifacts CONFORMANCE_OPERATOR_PROFILE=$profile CONFORMANCE_TWIN_FAULTS=$faults \
-  CONFORMANCE_RUN_ID=$run_id
+  CONFORMANCE_RUN_ID=$run_id CONFORMANCE_SENSITIVITY_PARALLEL=$parallel
 
 echo "==> building the harness"
 dotnet build Conformance.sln -nologo -v quiet -clp:ErrorsOnly
@@ -175,6 +196,8 @@ dotnet build Conformance.sln -nologo -v quiet -clp:ErrorsOnly
 case "$mode" in
   plan) exec "${cli[@]}" plan ;;
   serve-twin) exec "${cli[@]}" serve-twin ;;
+  sensitivity) exec "${cli[@]}" sensitivity ;;
+  faults) exec "${cli[@]}" faults ;;
 esac
 
 exec "${cli[@]}" run

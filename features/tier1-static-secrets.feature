@@ -68,6 +68,7 @@ Feature: Tier 1 - static Kubernetes Secrets reach the notebook
     And no canary appears in the job's status
     And no canary appears in the namespace's events
     And no canary appears in the validation pod's spec
+    And no canary appears in the controller logs
 
   # reference/operator.md §2.2: with user env, Containers[0].Env is replaced, so HOME and VALIDATION_* disappear.
   @known-defect:user-env-drops-builtin-env

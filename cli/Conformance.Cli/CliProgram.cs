@@ -35,13 +35,15 @@ public static class CliProgram
             "serve-twin" => await ServeTwinCommand.ExecuteAsync(settings, output, error, cancel.Token),
             "compare" => await CompareCommand.ExecuteAsync(args[1..], output, error),
             "merge" => await MergeCommand.ExecuteAsync(args[1..], settings.Artifacts, output, error),
+            "sensitivity" => await Sensitivity.SensitivityCommand.ExecuteAsync(settings, environment, output, error, cancel.Token),
+            "faults" => await Sensitivity.FaultsCommand.ExecuteAsync(output),
             var other => await UnknownAsync(other, error),
         };
     }
 
     private static async Task<int> UnknownAsync(string? command, TextWriter error)
     {
-        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, compare or merge");
+        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, compare, merge, sensitivity or faults");
         return Usage;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using Conformance.Environments.Twin.Faults;
 
 namespace Conformance.Cli;
 
@@ -11,6 +12,9 @@ public sealed record RunSettings(
     string OperatorProfile,
     IReadOnlyList<string> Faults)
 {
+    /// <summary>Whether the profile was chosen (CONFORMANCE_OPERATOR_PROFILE set) rather than defaulted.</summary>
+    public bool OperatorProfileGiven { get; init; }
+
     private static readonly string[] Environments = ["auto", "k3s", "existing", "twin"];
     private static readonly string[] KeepModes = ["never", "on-failure", "always"];
     private static readonly string[] Profiles = ["upstream", "contract"];
@@ -26,8 +30,23 @@ public sealed record RunSettings(
             Keep: OneOf("CONFORMANCE_KEEP", Get("CONFORMANCE_KEEP") ?? "never", KeepModes),
             Artifacts: Path.GetFullPath(Get("CONFORMANCE_ARTIFACTS") ?? Path.Combine("artifacts", runId)),
             OperatorProfile: OneOf("CONFORMANCE_OPERATOR_PROFILE", Get("CONFORMANCE_OPERATOR_PROFILE") ?? "upstream", Profiles),
-            Faults: (Get("CONFORMANCE_TWIN_FAULTS") ?? "")
-                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Faults: FaultsOf(Get("CONFORMANCE_TWIN_FAULTS")))
+        {
+            OperatorProfileGiven = Get("CONFORMANCE_OPERATOR_PROFILE") is not null,
+        };
+    }
+
+    // Every name must be in the twin's fault catalogue; a typo would otherwise give a clean run that proves nothing.
+    private static IReadOnlyList<string> FaultsOf(string? commaList)
+    {
+        try
+        {
+            return TwinFaultCatalogue.Parse(commaList);
+        }
+        catch (UnknownTwinFaultException e)
+        {
+            throw new SettingsException(e.Message + " (./run-e2e.sh --list-faults describes them)");
+        }
     }
 
     private static string OneOf(string name, string value, string[] allowed) =>

@@ -9,7 +9,7 @@ namespace Conformance.Steps;
 
 /// <summary>What must never happen: a secret value the run knows showing up where only references belong.</summary>
 [Binding]
-public sealed class LeakSteps(ScenarioWorld world)
+public sealed class LeakSteps(ScenarioWorld world, ScenarioContext scenario)
 {
     [Then("no canary appears in the job's status")]
     public async Task ThenNotInTheJobStatus()
@@ -31,6 +31,31 @@ public sealed class LeakSteps(ScenarioWorld world)
         var pod = await world.Jobs.GetValidationPodAsync(world.Namespace, world.LastRun.Name, world.Cancellation)
                   ?? throw new StepFailedException($"the validation pod {NotebookJobs.ValidationPodName(world.LastRun.Name)} is gone");
         AssertClean(JsonSerializer.Serialize(pod.Spec), $"pod {world.Namespace}/{pod.Metadata.Name} spec");
+    }
+
+    [Then("no canary appears in the controller logs")]
+    public async Task ThenNotInControllerLogs()
+    {
+        if (world.World.Diagnostics is not { } diagnostics)
+        {
+            scenario.Skip($"the {world.World.Environment} world does not expose its controllers' logs, so they cannot be checked");
+            return;
+        }
+
+        var lines = new List<string>();
+        foreach (var component in diagnostics.Components)
+        {
+            var logged = await diagnostics.LogsAsync(component, world.StartedAt, DateTimeOffset.UtcNow, world.Cancellation);
+            lines.AddRange(logged.Select(l => $"[{component}] {l}"));
+        }
+
+        // A check over an empty log proves nothing: the controllers always log the scenario's reconciles.
+        if (lines.Count == 0)
+        {
+            throw new StepFailedException($"the controllers logged nothing since {world.StartedAt:O}: their logs are not wired, so this check proves nothing");
+        }
+
+        AssertClean(string.Join("\n", lines), $"the controllers' logs since the scenario started ({lines.Count} lines)");
     }
 
     private static void AssertClean(string text, string where)

@@ -1,3 +1,5 @@
+using Conformance.Environments.Twin.Aws;
+using Conformance.Environments.Twin.Faults;
 using Conformance.Fixtures.Aws;
 using Conformance.Fixtures.Postgres;
 using Conformance.Fixtures.Worlds;
@@ -89,6 +91,13 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 kubeconfig, api.CaCertificatePem, api.BaseAddress, Vault.Address, Vault.RootToken, postgresDsn,
                 Path.Combine(_workDirectory, "vault-audit.log"), Logs.For("vault-configuration"), cancellationToken);
 
+            // moto is not ours: its faults live in a proxy in front of it, started only when one is switched on.
+            var awsEndpoint = aws?.Endpoint;
+            if (aws is not null && faults.Aws.Count > 0)
+            {
+                awsEndpoint = Track(await SecretsManagerFaultProxy.StartAsync(aws.Endpoint, cancellationToken)).Endpoint;
+            }
+
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
                 ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
@@ -97,6 +106,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 new KubeletOptions
                 {
                     HostRoot = Path.Combine(_workDirectory, "kubelet"),
+                    Faults = faults.Kubelet,
                     Log = Logs.For("kubelet"),
                 },
                 programs,
@@ -109,8 +119,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 client,
                 new EsoOptions
                 {
-                    AwsSecretsManagerEndpoint = aws?.Endpoint,
-                    AwsStsEndpoint = aws?.Endpoint,
+                    AwsSecretsManagerEndpoint = awsEndpoint,
+                    AwsStsEndpoint = awsEndpoint,
                     Faults = new EsoFaults(faults.Eso),
                     Log = Logs.For("external-secrets"),
                 },
@@ -136,7 +146,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 },
                 Aws = aws is null
                     ? null
-                    : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
+                    : new AwsEndpoint(awsEndpoint!, awsEndpoint!, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
                 Postgres = PostgresFrom(postgresDsn),
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),

@@ -17,8 +17,12 @@ public sealed class EsoFaults
     /// <summary>Sync failures are reported as Ready=True SecretSynced (a silent stale Secret, cf. #4560 in reference/eso.md §6.2).</summary>
     public const string ReadyWhileFailing = "eso-ready-while-failing";
 
+    /// <summary>The synced values are written into the controller's log (a debug line left on; reference/eso.md §5: ESO's
+    /// own e2e prints the controller log on failure, so a value there ends up in CI output).</summary>
+    public const string LogsSecretValue = "eso-logs-secret-value";
+
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
-        { NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing };
+        { NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing, LogsSecretValue };
 
     private readonly HashSet<string> _active;
 

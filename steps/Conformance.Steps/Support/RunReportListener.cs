@@ -1,3 +1,4 @@
+using Conformance.Fixtures.Evidence;
 using Conformance.Fixtures.Reporting;
 using Conformance.Fixtures.Secrets;
 using Conformance.Runner;
@@ -10,15 +11,31 @@ namespace Conformance.Steps.Support;
 /// folder (reports included), reports rewritten with any hit. Registered before the world starts, so a run whose
 /// world failed still gets a report saying so.
 /// </summary>
-internal sealed class RunReportListener(SecretLedger ledger, Func<ReportEnvironment> environment) : IRunListener
+internal sealed class RunReportListener(SecretLedger ledger, Func<ReportEnvironment> environment, Func<IWorldDiagnostics?> diagnostics)
+    : IRunListener
 {
-    public ValueTask OnRunFinishedAsync(RunResults results, string? artifactsDirectory)
+    /// <summary>Every controller's log for the whole run, written beside the results so the leak scan covers them too.</summary>
+    public const string ControllerLogsFile = "controller-logs.txt";
+
+    public async ValueTask OnRunFinishedAsync(RunResults results, string? artifactsDirectory)
     {
-        if (artifactsDirectory is not null)
+        if (artifactsDirectory is null)
         {
-            RunReporting.WriteAndScan(results, environment(), ledger, artifactsDirectory, Console.Error);
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        if (diagnostics() is { } world)
+        {
+            var lines = new List<string>();
+            foreach (var component in world.Components)
+            {
+                var logged = await world.LogsAsync(component, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None);
+                lines.AddRange(logged.Select(l => $"[{component}] {l}"));
+            }
+
+            await File.WriteAllLinesAsync(Path.Combine(artifactsDirectory, ControllerLogsFile), lines);
+        }
+
+        RunReporting.WriteAndScan(results, environment(), ledger, artifactsDirectory, Console.Error);
     }
 }

@@ -45,7 +45,7 @@ public static class TestRun
     {
         ArtifactsDirectory = run.ArtifactsDirectory;
         // Registered first and whatever happens next: a run whose world did not start still gets its report.
-        run.AddListener(new RunReportListener(Ledger, ReportEnvironmentOf));
+        run.AddListener(new RunReportListener(Ledger, ReportEnvironmentOf, () => _world?.Diagnostics));
         try
         {
             var choice = new WorldFactory(log: _ => { }).FromEnvironment(Environment.GetEnvironmentVariables());

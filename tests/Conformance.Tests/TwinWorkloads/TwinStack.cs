@@ -22,8 +22,9 @@ public sealed class TwinStack : IAsyncDisposable
     public TimeSpan StartTime { get; init; }
     public required System.Collections.Concurrent.ConcurrentQueue<string> Log { get; init; }
 
-    public static async Task<TwinStack> StartAsync(OperatorProfile profile)
+    public static async Task<TwinStack> StartAsync(OperatorProfile profile, params string[] faults)
     {
+        var faultSet = faults.ToHashSet(StringComparer.Ordinal);
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var api = await KubeApiServer.StartAsync();
         using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(api.KubeconfigYaml()));
@@ -34,8 +35,8 @@ public sealed class TwinStack : IAsyncDisposable
         await WaitForEstablishedAsync(client, crd.Metadata.Name);
         var git = await TwinGitServer.StartAsync();
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var kubelet = await TwinKubelet.StartAsync(client, new KubeletOptions { Log = log.Enqueue });
-        var op = await NotebookOperator.StartAsync(client, new OperatorOptions { Profile = profile, Log = log.Enqueue });
+        var kubelet = await TwinKubelet.StartAsync(client, new KubeletOptions { Log = log.Enqueue, Faults = faultSet });
+        var op = await NotebookOperator.StartAsync(client, new OperatorOptions { Profile = profile, Log = log.Enqueue, Faults = faultSet });
         return new TwinStack { Api = api, Client = client, Kubelet = kubelet, Operator = op, Git = git, StartTime = sw.Elapsed, Log = log };
     }
 
@@ -85,6 +86,10 @@ public sealed class TwinStack : IAsyncDisposable
         """)!;
         await Client.CustomObjects.CreateNamespacedCustomObjectAsync(body, "mlops.mlops.dev", "v1alpha1", ns, "notebookvalidationjobs");
     }
+
+    public async Task<JsonObject> GetJobAsync(string ns, string name) =>
+        JsonNode.Parse(((JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(
+            "mlops.mlops.dev", "v1alpha1", ns, "notebookvalidationjobs", name)).GetRawText())!.AsObject();
 
     /// <summary>Watches the job until phase is Succeeded or Failed with completionTime (reference/operator.md §2.1).</summary>
     public async Task<JsonObject> WaitForTerminalAsync(string ns, string name, TimeSpan timeout)

@@ -97,6 +97,10 @@ public sealed class ExternalSecretReconciler(
             return ReconcileOutcome.Failed(e);
         }
 
+        // Fault eso-logs-secret-value: the synced data is written into the controller's log.
+        if (Faults.Has(EsoFaults.LogsSecretValue))
+            foreach (var (key, value) in dataMap) options.Log?.Invoke($"eso: {es.Namespace}/{es.Name} fetched {key}={System.Text.Encoding.UTF8.GetString(value)}");
+
         // Fault eso-deletes-under-retain: Retain behaves as Delete once the remote data is gone.
         var deletionPolicy = es.DeletionPolicy == "Retain" && Faults.Has(EsoFaults.DeletesUnderRetain) ? "Delete" : es.DeletionPolicy;
         if (dataMap.Count == 0)

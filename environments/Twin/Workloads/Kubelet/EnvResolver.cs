@@ -22,7 +22,7 @@ public static partial class EnvResolver
 {
     public static async Task<EnvResolution> ResolveAsync(
         V1Pod pod, V1Container container, IKubeObjectSource source, IReadOnlyDictionary<string, string>? serviceEnv,
-        CancellationToken ct)
+        CancellationToken ct, bool ignoreMissingSecrets = false)
     {
         var ns = pod.Metadata.NamespaceProperty ?? "default";
         var tmp = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -74,7 +74,7 @@ public static partial class EnvResolver
                 var secret = await Secret(sRef.Name);
                 if (secret is null)
                 {
-                    if (sRef.Optional == true) continue;
+                    if (sRef.Optional == true || ignoreMissingSecrets) continue; // (fault kubelet-ignores-missing-secret)
                     return Fail($"secret \"{sRef.Name}\" not found");
                 }
                 var invalid = new List<string>();
@@ -130,6 +130,7 @@ public static partial class EnvResolver
                     if (secret is null)
                     {
                         if (sKey.Optional == true) continue;
+                        if (ignoreMissingSecrets) { tmp[env.Name] = ""; continue; } // fault kubelet-ignores-missing-secret: empty
                         return Fail($"secret \"{sKey.Name}\" not found");
                     }
                     if (secret.Data is null || !secret.Data.TryGetValue(sKey.Key, out var bytes))

@@ -18,7 +18,7 @@ public sealed record KubeletOptions
     /// <summary>Service-link env the kubelet adds to every container (e.g. KUBERNETES_SERVICE_HOST); none by default.</summary>
     public IReadOnlyDictionary<string, string>? ServiceEnv { get; init; }
 
-    /// <summary>Named faults that break one kubelet behaviour each (plumbing only for now).</summary>
+    /// <summary>Named faults that break one kubelet behaviour each (<see cref="KubeletFaults"/>).</summary>
     public IReadOnlySet<string> Faults { get; init; } = new HashSet<string>();
 
     /// <summary>Pod IPs are handed out from this /24 prefix.</summary>

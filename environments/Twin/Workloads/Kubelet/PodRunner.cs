@@ -184,7 +184,8 @@ internal sealed class PodRunner
         {
             _deleting.Token.ThrowIfCancellationRequested();
             var poke = WaitForPokeAsync();
-            env = await EnvResolver.ResolveAsync(_pod, slot.Spec, _api, _options.ServiceEnv, _deleting.Token);
+            env = await EnvResolver.ResolveAsync(_pod, slot.Spec, _api, _options.ServiceEnv, _deleting.Token,
+                ignoreMissingSecrets: _options.Faults.Contains(KubeletFaults.IgnoresMissingSecret));
             foreach (var e in env.Events) await EventOnceAsync(null, e);
             if (env.Ok) break;
             // kubelet: env resolution errors are CreateContainerConfigError with the error text, plus a Failed event

@@ -134,7 +134,9 @@ public sealed class NotebookOperator : IAsyncDisposable
             // §2.1 terminal phases are final
             if (st.Phase is "Succeeded" or "Failed") return Result.Done;
             // §2.6 any reconcile that sees retryCount >= 3 fails the job
-            if (st.RetryCount >= MaxRetries) return await UpdateJobPhaseAsync(job, "Failed", "Maximum retry attempts exceeded", ct);
+            // (fault operator-retries-forever: the check is skipped)
+            if (st.RetryCount >= MaxRetries && !_options.HasFault(OperatorFaults.RetriesForever))
+                return await UpdateJobPhaseAsync(job, "Failed", "Maximum retry attempts exceeded", ct);
 
             switch (st.Phase)
             {
@@ -207,6 +209,8 @@ public sealed class NotebookOperator : IAsyncDisposable
             {
                 var creds = await ResolveGitCredentialsAsync(job, ct);
                 created = await _client.CoreV1.CreateNamespacedPodAsync(ValidationPodBuilder.Build(job, creds, _options), job.Namespace, cancellationToken: ct);
+                if (_options.HasFault(OperatorFaults.LogsSecretValue) && await SecretPeek.FirstValueAsync(_client, job, ct) is { } leaked)
+                    _options.Log?.Invoke($"operator: created validation pod {job.Namespace}/{podName} with {leaked.Name}={leaked.Value}"); // fault: a value in the log
             }
             catch (PodCreationException ex)
             {
@@ -234,12 +238,18 @@ public sealed class NotebookOperator : IAsyncDisposable
                 return Result.In(WithTimeout(job, TimeSpan.FromSeconds(15))); // every 15 s while Running
             case "Succeeded":
                 return await HandlePodSuccessAsync(job, pod, ct);
+            case "Failed" when _options.HasFault(OperatorFaults.SucceedsFailingNotebook) && NotebookRan(pod):
+                return await HandlePodSuccessAsync(job, pod, ct); // fault: a failed notebook read as a finished one
             case "Failed":
                 return await HandlePodFailureAsync(job, pod, ct);
             default:
                 return Result.In(WithTimeout(job, TimeSpan.FromSeconds(10)));
         }
     }
+
+    /// <summary>The validator container ran to an exit code (the notebook ran), as opposed to never starting.</summary>
+    private static bool NotebookRan(V1Pod pod) =>
+        pod.Status?.ContainerStatuses?.FirstOrDefault(c => c.Name == "validator")?.State?.Terminated is { } t && t.ExitCode != 0;
 
     private TimeSpan WithTimeout(NotebookValidationJob job, TimeSpan poll) =>
         _options.Profile == OperatorProfile.Contract && TimeoutExceeded(job, out _, out var remaining) == false && remaining < poll
@@ -268,7 +278,7 @@ public sealed class NotebookOperator : IAsyncDisposable
         job.Status.Results = ValidationResults.ToCellResults(result);
         job.Status.Message = ValidationResults.Message(result);
         await UpdateStatusAsync(job, ct);
-        var phase = result.Status == "failed" ? "Failed" : "Succeeded";
+        var phase = result.Status == "failed" && !_options.HasFault(OperatorFaults.SucceedsFailingNotebook) ? "Failed" : "Succeeded";
         await CreateNotificationEventAsync(job, phase, ct);
         return await UpdateJobPhaseAsync(job, phase, job.Status.Message!, ct);
     }
@@ -286,6 +296,13 @@ public sealed class NotebookOperator : IAsyncDisposable
         await UpdateStatusAsync(job, ct);
 
         var action = PodFailureAnalyzer.RecoveryAction(analysis, job.Status.RetryCount);
+        if (_options.HasFault(OperatorFaults.RetriesForever) && action != "do_not_retry")
+        {
+            // fault: no retry budget; the pod is deleted (its watch event brings the next reconcile) however often it fails
+            await DeletePodAsync(job.Namespace, pod.Metadata.Name, ct);
+            return Result.In(TimeSpan.FromMinutes(1));
+        }
+
         switch (action)
         {
             case "skip_init_container":
@@ -389,6 +406,9 @@ public sealed class NotebookOperator : IAsyncDisposable
     private async Task<Result> UpdateJobPhaseAsync(NotebookValidationJob job, string phase, string message, CancellationToken ct)
     {
         var st = job.Status;
+        if (phase is "Succeeded" or "Failed" && _options.HasFault(OperatorFaults.CopiesSecretIntoMessage)
+            && await SecretPeek.FirstValueAsync(_client, job, ct) is { } leaked)
+            message = $"{message} ({leaked.Name}={leaked.Value})"; // fault: a value in status.message
         st.Phase = phase;
         st.Message = message;
         if (phase is "Succeeded" or "Failed") st.CompletionTime = Now();

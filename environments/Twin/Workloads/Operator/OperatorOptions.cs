@@ -17,7 +17,7 @@ public sealed record OperatorOptions
     /// <summary>The manager's GIT_INIT_IMAGE; empty means the built-in default (reference/operator.md §2.2).</summary>
     public string? GitInitImage { get; init; }
 
-    /// <summary>Named faults that break one operator behaviour each (plumbing only for now; see issue 8).</summary>
+    /// <summary>Named faults that break one operator behaviour each (<see cref="OperatorFaults"/>).</summary>
     public IReadOnlySet<string> Faults { get; init; } = new HashSet<string>();
 
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -1,0 +1,157 @@
+using System.Text;
+using Conformance.Environments.Twin.Aws;
+using Conformance.Twin.Eso;
+using Conformance.Twin.Injector;
+using Conformance.Twin.Vault;
+using Conformance.Twin.Workloads.Kubelet;
+using Conformance.Twin.Workloads.Operator;
+
+namespace Conformance.Environments.Twin.Faults;
+
+/// <summary>
+/// Every named fault of the twin, in one place: the CLI validates and lists names from here, `docs/faults.md` is
+/// generated from it, and the sensitivity run iterates it. The names are the components' own constants, so a fault
+/// cannot be listed here without a component that implements it (a test checks the reverse).
+/// </summary>
+public static class TwinFaultCatalogue
+{
+    public static IReadOnlyList<TwinFault> All { get; } =
+    [
+        new(OperatorFaults.DropsEnv, "operator",
+            "podConfig.env does not reach the validator container",
+            "reference/operator.md §2.2: v1.0.8's env handling already replaces Containers[0].Env with the user list; this drops the user list too",
+            "a scenario that checks an env secretKeyRef value in the notebook"),
+        new(OperatorFaults.DropsEnvFrom, "operator",
+            "podConfig.envFrom does not reach the validator container",
+            "reference/operator.md §2.2 (envFrom: explicit entries, in order); no upstream issue",
+            "a scenario that checks an envFrom value in the notebook"),
+        new(OperatorFaults.IgnoresCredentials, "operator",
+            "podConfig.credentials is ignored (no secretRef is added for it)",
+            "reference/operator.md §2.7: docs/WEBHOOK_CONFIGURATION.md says credentials need the webhook, and OperatorHub builds ship ENABLE_WEBHOOKS=false (§5, community-operators#7151)",
+            "a scenario that checks a credentials value in the notebook"),
+        new(OperatorFaults.SucceedsFailingNotebook, "operator",
+            "a notebook whose cell fails (validator exit 1) ends the job Succeeded",
+            "reference/operator.md §2.4 and §2.7: v1.0.8 marks a job Succeeded when it cannot read or parse the results, and golden comparisons end Succeeded with \"failed to parse results\"",
+            "a scenario with a failing notebook cell that expects the job to fail"),
+        new(OperatorFaults.RetriesForever, "operator",
+            "the retry budget (MaxRetries = 3) is never reached: a failing pod is recreated forever and the job never ends",
+            "reference/operator.md §2.5-2.6: a missing Secret volume already leaves a job in ValidationRunning forever, and spec.timeout is not enforced",
+            "a missing Secret or key scenario that expects Failed within the retry budget"),
+        new(OperatorFaults.CopiesSecretIntoMessage, "operator",
+            "the terminal status.message quotes a value of a Secret the job references",
+            "reference/operator.md §2.5 (MSG(n) copies validator log lines into status.message and the Event) and §2.3 (the operator reads Secrets itself)",
+            "a @security scenario that scans the job's status and events"),
+        new(OperatorFaults.LogsSecretValue, "operator",
+            "the controller logs a value of a Secret the job references when it creates the pod",
+            "reference/operator.md §2.3: the operator reads the git credentials Secret through its own client and puts the token into the pod spec; this puts a value into its log",
+            "a @security scenario that scans the controller logs (and the run's leak scan)"),
+        new(KubeletFaults.IgnoresMissingSecret, "kubelet",
+            "a missing Secret named by env secretKeyRef or envFrom does not block the container: it starts with the variables empty",
+            "reference/operator.md §2.5: CreateContainerConfigError (secret \"X\" not found) is what fails the job; this is `optional: true` applied to a required reference",
+            "a missing Secret scenario that expects the job to fail naming the Secret"),
+        new(EsoFaults.NeverRefreshes, "eso",
+            "the periodic refresh never fires after the first sync",
+            "reference/eso.md §6.3-4: external-secrets#5259, #4978, #4900 (refreshInterval does not take effect)",
+            "a @lifecycle scenario that rotates the remote secret and waits for refreshInterval"),
+        new(EsoFaults.IgnoresForceSync, "eso",
+            "an annotation change (force-sync) does not trigger a sync",
+            "reference/eso.md §4 (the force-sync annotation, external-secrets#5156) and §6.3 (editing the ES re-triggers at once)",
+            "a @lifecycle scenario that forces a sync by annotation"),
+        new(EsoFaults.WritesPreviousVersion, "eso",
+            "the provider is asked for the previous version (AWSPREVIOUS, KV version n-1) instead of the current one",
+            "reference/eso.md §3-4 (remoteRef.version); no upstream issue found",
+            "a @lifecycle scenario that rotates the remote secret and checks the new value"),
+        new(EsoFaults.DeletesUnderRetain, "eso",
+            "a remote secret gone under deletionPolicy Retain deletes the Kubernetes Secret",
+            "reference/eso.md §4 deletionPolicy and §6.2 external-secrets#4560 (deletion behaviour on a deleted remote key)",
+            "a scenario that deletes the remote secret under Retain"),
+        new(EsoFaults.ReadyWhileFailing, "eso",
+            "a failing sync is reported Ready=True SecretSynced, the Secret silently stale",
+            "reference/eso.md §4 (SecretSyncedError, target kept unchanged) and §6.2 external-secrets#4560",
+            "a @negative scenario with wrong store credentials or an unreachable endpoint"),
+        new(EsoFaults.LogsSecretValue, "eso",
+            "the controller writes the synced values into its log",
+            "reference/eso.md §5: ESO's own e2e prints the controller log on failure (printESDebugLogs), so a value there reaches CI output",
+            "a @security scenario that scans the controller logs (and the run's leak scan)"),
+        new(TwinFaults.InjectorIgnoresPodAnnotations, "injector",
+            "the webhook ignores the pod's agent-inject annotations: no agent is injected",
+            "reference/vault.md §6: vault-helm#335, vault-k8s#348, #525 (annotations present, no injection)",
+            "a Tier 3 scenario that expects the rendered secret file"),
+        new(TwinFaults.InjectorInjectsWithoutRole, "injector",
+            "a pod without vault.hashicorp.com/role is injected instead of rejected",
+            "reference/vault.md §1.1-1.2: \"no Vault role found\" is the injector's answer; `role` is required for Kubernetes auth",
+            "a @negative Tier 3 scenario without a role"),
+        new(TwinFaults.AgentNeverRenews, "agent",
+            "the agent never renews its leases (RenewBehaviorRenewDisabled)",
+            "reference/vault.md §2.1 and §6: vault-k8s#125, #162, vault#14634 (the app keeps expiring credentials)",
+            "a @lifecycle scenario that watches the lease expiry move"),
+        new(TwinFaults.AgentNeverRefetchesAtMaxTtl, "agent",
+            "the agent renews but never reads new credentials when the lease reaches max_ttl",
+            "reference/vault.md §2.1: consul-template#1342, vault#12267 (capped renewals, then a re-fetch)",
+            "a @lifecycle scenario that expects a new username near max_ttl"),
+        new(TwinFaults.AgentSkipsRevokeOnShutdown, "agent",
+            "the preStop hook does not revoke the agent's token, so its leases outlive the pod",
+            "reference/vault.md §2.5 and §6: vault-k8s#210, #593, vault#6492",
+            "a @lifecycle scenario that expects the lease gone and the role dropped after the pod ends"),
+        new(TwinFaults.AgentRendersStaleTemplate, "agent",
+            "the agent does not re-render the template after the secret changed",
+            "reference/vault.md §6: vault#19684 (the lease cache interferes with template refresh), vault#8287",
+            "a @lifecycle scenario that expects the rendered file to change"),
+        new(TwinVaultFaults.NoRevokeOnTokenRevoke, "vault",
+            "revoking a token leaves the leases created with it alive",
+            "reference/vault.md §2.5: token revocation cascades to leases (docs/concepts/lease, PR vault#6489)",
+            "a @lifecycle scenario that revokes a token and waits for its leases to go"),
+        new(TwinVaultFaults.IgnoresMaxTtl, "vault",
+            "leases and renewals are not capped at max_ttl",
+            "reference/vault.md §2.1 and §3.3 (capping and the \"TTL value is capped\" warning)",
+            "a @lifecycle scenario that checks the lease never outlives max_ttl"),
+        new(TwinVaultFaults.AcceptsUnboundServiceAccount, "vault",
+            "Kubernetes auth logs in a service account or namespace the role does not bind",
+            "reference/vault.md §3.5 (bound_service_account_names / _namespaces, path_login.go) and §6 (403 permission denied reports)",
+            "a @negative scenario with a role not bound to the job's service account"),
+        new(AwsFaults.ReturnsPreviousForCurrent, "aws",
+            "GetSecretValue for AWSCURRENT answers with the AWSPREVIOUS version (moto behind a fault-injecting proxy)",
+            "no upstream issue in the reference notes; AWS documents that staging labels move at rotation and a reader between the moves sees the previous version",
+            "a @lifecycle AWS scenario that rotates the secret and checks the new value"),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToList();
+
+    public static TwinFault? Find(string name) => All.FirstOrDefault(f => f.Name == name);
+
+    /// <summary>The names, trimmed, each known; throws <see cref="UnknownTwinFaultException"/> naming the unknown ones.</summary>
+    public static IReadOnlyList<string> Validate(IEnumerable<string> names)
+    {
+        var list = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = list.Where(n => Find(n) is null).ToList();
+        return unknown.Count > 0 ? throw new UnknownTwinFaultException(unknown) : list;
+    }
+
+    /// <summary>Parses a comma list (CONFORMANCE_TWIN_FAULTS) and validates it.</summary>
+    public static IReadOnlyList<string> Parse(string? commaList) => Validate((commaList ?? "").Split(','));
+
+    /// <summary>docs/faults.md: the catalogue as a table, generated (`dotnet cli/... faults --markdown`).</summary>
+    public static string Markdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Twin faults");
+        md.AppendLine();
+        md.AppendLine("<!-- Generated from environments/Conformance.Environments/Twin/Faults/TwinFaultCatalogue.cs by");
+        md.AppendLine("     `./run-e2e.sh --list-faults` (the CLI's `faults` command); a test checks that this file is current. -->");
+        md.AppendLine();
+        md.AppendLine("Each fault breaks exactly one behaviour of one twin component. Switch faults on with");
+        md.AppendLine("`CONFORMANCE_TWIN_FAULTS=a,b` or `./run-e2e.sh --env twin --fault a --fault b`; an unknown name is refused with this");
+        md.AppendLine("list. `./run-e2e.sh --sensitivity` runs the catalogue once per fault and records which scenarios catch which fault.");
+        md.AppendLine();
+        md.AppendLine("| fault | component | breaks | models | meant to be caught by |");
+        md.AppendLine("| --- | --- | --- | --- | --- |");
+        foreach (var f in All)
+        {
+            md.AppendLine($"| `{f.Name}` | {f.Component} | {Cell(f.Models)} | {Cell(f.Citation)} | {Cell(f.Target)} |");
+        }
+
+        return md.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}
