@@ -39,10 +39,14 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
 
     public TwinVault? Vault { get; private set; }
 
+    /// <summary>Where the last <see cref="StartAsync"/> spent its time (the twin-start benchmark reads it).</summary>
+    public TwinStartupTimings Timings { get; } = new();
+
     public string Plan() => TwinPlan.Describe(options);
 
     public async Task<World> StartAsync(CancellationToken cancellationToken)
     {
+        Timings.Begin();
         var faults = TwinFaultRouting.Route(options.Faults);
         var profile = options.OperatorProfile switch
         {
@@ -59,18 +63,18 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
 
         try
         {
-            var api = Track(await KubeApiServer.StartAsync(
-                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
+            var api = Track(await Timings.Time("apiserver", () => KubeApiServer.StartAsync(
+                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken)));
             ApiServer = api;
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
 
             // Independent parts start together: CRDs, the git server, Vault and moto.
-            var crds = TwinCrds.InstallAsync(client, cancellationToken);
-            var git = TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken);
-            var vault = TwinVault.StartAsync(
-                new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken);
-            var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : StartMotoAsync(cancellationToken);
+            var crds = Timings.Time("crds", () => TwinCrds.InstallAsync(client, cancellationToken));
+            var git = Timings.Time("git", () => TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken));
+            var vault = Timings.Time("vault", () => TwinVault.StartAsync(
+                new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken));
+            var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : Timings.Time("moto", () => StartMotoAsync(cancellationToken));
             await Task.WhenAll(crds, git, vault, moto);
 
             var gitServer = Track(await git);
@@ -84,7 +88,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
                 ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
-            Track(await TwinKubelet.StartAsync(
+            Track(await Timings.Time("kubelet", () => TwinKubelet.StartAsync(
                 client,
                 new KubeletOptions
                 {
@@ -92,12 +96,13 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Log = Logs.For("kubelet"),
                 },
                 programs,
-                cancellationToken));
-            Track(await NotebookOperator.StartAsync(
+                cancellationToken)));
+            Track(await Timings.Time("operator", () => NotebookOperator.StartAsync(
                 client,
                 new OperatorOptions { Profile = profile, Faults = faults.Operator, Log = Logs.For("operator") },
-                cancellationToken));
-            Track(await TwinExternalSecrets.StartAsync(
+                cancellationToken)));
+            Timings.Mark("tier1");
+            Track(await Timings.Time("eso", () => TwinExternalSecrets.StartAsync(
                 client,
                 new EsoOptions
                 {
@@ -106,8 +111,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Faults = new EsoFaults(faults.Eso),
                     Log = Logs.For("external-secrets"),
                 },
-                cancellationToken));
-            Track(await TwinVaultInjector.StartAsync(
+                cancellationToken)));
+            Track(await Timings.Time("injector", () => TwinVaultInjector.StartAsync(
                 client,
                 new InjectorOptions
                 {
@@ -116,7 +121,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Faults = faults.Injector,
                     Log = Logs.Writer("vault-injector"),
                 },
-                cancellationToken));
+                cancellationToken)));
+            Timings.Mark("world");
 
             return new World
             {
