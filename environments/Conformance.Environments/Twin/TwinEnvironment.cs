@@ -61,34 +61,32 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                          ?? Path.Combine(Path.GetTempPath(), "conformance-twin-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_workDirectory);
 
+        // Every part's start, so that a failure in one still lets the others finish starting and be stopped.
+        var starting = new List<Task>();
         try
         {
-            var api = Track(await Timings.Time("apiserver", () => KubeApiServer.StartAsync(
-                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken)));
+            // moto_server (Python) takes seconds to come up: it starts first and runs beside everything else (on the
+            // thread pool, as spawning the process alone takes a while on a busy machine).
+            var moto = MotoServer.Locate() is null
+                ? Task.FromResult<MotoServer?>(null)
+                : Starting(starting, "moto", () => Task.Run(() => StartMotoAsync(cancellationToken), cancellationToken));
+            var api = await Starting(starting, "apiserver", () => KubeApiServer.StartAsync(
+                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
             ApiServer = api;
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
             var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
 
-            // Independent parts start together: CRDs, the git server, Vault and moto.
+            // What needs only the API server starts together; each other part waits for exactly what it needs.
             var crds = Timings.Time("crds", () => TwinCrds.InstallAsync(client, cancellationToken));
-            var git = Timings.Time("git", () => TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken));
-            var vault = Timings.Time("vault", () => TwinVault.StartAsync(
+            starting.Add(crds);
+            var git = Starting(starting, "git", () => TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken));
+            var vault = Starting(starting, "vault", () => TwinVault.StartAsync(
                 new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken));
-            var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : Timings.Time("moto", () => StartMotoAsync(cancellationToken));
-            await Task.WhenAll(crds, git, vault, moto);
-
-            var gitServer = Track(await git);
-            Vault = Track(await vault);
-            var aws = await moto;
-            if (aws is not null)
-            {
-                Track(aws);
-            }
 
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
                 ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
-            Track(await Timings.Time("kubelet", () => TwinKubelet.StartAsync(
+            var kubelet = Starting(starting, "kubelet", () => TwinKubelet.StartAsync(
                 client,
                 new KubeletOptions
                 {
@@ -96,33 +94,39 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                     Log = Logs.For("kubelet"),
                 },
                 programs,
-                cancellationToken)));
-            Track(await Timings.Time("operator", () => NotebookOperator.StartAsync(
+                cancellationToken));
+            var notebookOperator = Starting(starting, "operator", crds, () => NotebookOperator.StartAsync(
                 client,
                 new OperatorOptions { Profile = profile, Faults = faults.Operator, Log = Logs.For("operator") },
-                cancellationToken)));
-            Timings.Mark("tier1");
-            Track(await Timings.Time("eso", () => TwinExternalSecrets.StartAsync(
+                cancellationToken));
+            var eso = Starting(starting, "eso", Task.WhenAll(crds, moto), () => TwinExternalSecrets.StartAsync(
                 client,
                 new EsoOptions
                 {
-                    AwsSecretsManagerEndpoint = aws?.Endpoint,
-                    AwsStsEndpoint = aws?.Endpoint,
+                    AwsSecretsManagerEndpoint = moto.Result?.Endpoint,
+                    AwsStsEndpoint = moto.Result?.Endpoint,
                     Faults = new EsoFaults(faults.Eso),
                     Log = Logs.For("external-secrets"),
                 },
-                cancellationToken)));
-            Track(await Timings.Time("injector", () => TwinVaultInjector.StartAsync(
+                cancellationToken));
+            var injector = Starting(starting, "injector", vault, () => TwinVaultInjector.StartAsync(
                 client,
                 new InjectorOptions
                 {
-                    VaultAddress = Vault.Address.ToString().TrimEnd('/'),
+                    VaultAddress = vault.Result.Address.ToString().TrimEnd('/'),
                     FailurePolicy = "Fail",
                     Faults = faults.Injector,
                     Log = Logs.Writer("vault-injector"),
                 },
-                cancellationToken)));
+                cancellationToken));
+
+            await Task.WhenAll(crds, git, kubelet, notebookOperator);
+            Timings.Mark("tier1");
+            await Task.WhenAll(starting);
             Timings.Mark("world");
+            var gitServer = await git;
+            Vault = await vault;
+            var aws = await moto;
 
             return new World
             {
@@ -141,6 +145,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         }
         catch
         {
+            await Task.WhenAll(starting).ContinueWith(_ => { }, TaskScheduler.Default);
             await DisposeAsync();
             throw;
         }
@@ -174,10 +179,31 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         }
     }
 
-    private T Track<T>(T part) where T : IAsyncDisposable
+    // A part is tracked (for stopping, in reverse order) as soon as it is up; parts come up on several threads.
+    private Task<T> Starting<T>(List<Task> starting, string part, Func<Task<T>> start) where T : IAsyncDisposable? =>
+        Starting(starting, part, Task.CompletedTask, start);
+
+    private Task<T> Starting<T>(List<Task> starting, string part, Task after, Func<Task<T>> start)
+        where T : IAsyncDisposable?
     {
-        _started.Push(part);
-        return part;
+        var task = StartAfterAsync();
+        starting.Add(task);
+        return task;
+
+        async Task<T> StartAfterAsync()
+        {
+            await after;
+            var started = await Timings.Time(part, start);
+            if (started is not null)
+            {
+                lock (_started)
+                {
+                    _started.Push(started);
+                }
+            }
+
+            return started;
+        }
     }
 
     private async Task<MotoServer?> StartMotoAsync(CancellationToken cancellationToken) =>
