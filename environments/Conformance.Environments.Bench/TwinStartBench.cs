@@ -52,6 +52,11 @@ internal static class TwinStartBench
             var warms = new List<Sample>();
             using (HideMoto(!withAws))
             {
+                if (warm == 0)
+                {
+                    continue;
+                }
+
                 await OnceAsync(); // the first, cold start in this process is not a warm sample
                 for (var i = 0; i < warm; i++)
                 {

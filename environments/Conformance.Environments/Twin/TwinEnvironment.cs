@@ -74,7 +74,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
             ApiServer = api;
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
-            var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            var client = await Timings.Time("client", () => Task.FromResult(
+                new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
 
             // What needs only the API server starts together; each other part waits for exactly what it needs.
             var crds = Timings.Time("crds", () => TwinCrds.InstallAsync(client, cancellationToken));
