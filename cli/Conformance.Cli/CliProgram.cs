@@ -33,13 +33,15 @@ public static class CliProgram
             "run" => await RunCommand.ExecuteAsync(settings, output, error, cancel.Token),
             "plan" => await PlanCommand.ExecuteAsync(settings, output, error, cancel.Token),
             "serve-twin" => await ServeTwinCommand.ExecuteAsync(settings, output, error, cancel.Token),
+            "compare" => await CompareCommand.ExecuteAsync(args[1..], output, error),
+            "merge" => await MergeCommand.ExecuteAsync(args[1..], settings.Artifacts, output, error),
             var other => await UnknownAsync(other, error),
         };
     }
 
     private static async Task<int> UnknownAsync(string? command, TextWriter error)
     {
-        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan or serve-twin");
+        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, compare or merge");
         return Usage;
     }
 }

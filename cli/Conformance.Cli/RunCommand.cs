@@ -17,6 +17,18 @@ public static class RunCommand
             $"==> running the features: env={settings.Environment} tags={settings.Tags ?? "(all)"} " +
             $"profile={settings.OperatorProfile} faults={(settings.Faults.Count == 0 ? "none" : string.Join(",", settings.Faults))}");
 
+        if (settings.Environment is "k3s" or "existing"
+            && Conformance.Environments.Options.LiveOptions.FromEnvironment(Environment.GetEnvironmentVariables()) is { Errors.Count: > 0 } bad)
+        {
+            // A version or image that cannot work is a usage error, reported before anything starts.
+            foreach (var problem in bad.Errors)
+            {
+                await error.WriteLineAsync("run-e2e.sh: " + problem);
+            }
+
+            return CliProgram.Usage;
+        }
+
         if (settings.Environment is "auto" or "k3s")
         {
             // Decide about Docker before anything starts (the test process decides the same way): k3s without a

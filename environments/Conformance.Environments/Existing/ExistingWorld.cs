@@ -300,8 +300,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
                              ReviewerJwt = new Sensitive("reviewer JWT", jwt),
                              KubernetesCaPem = ca,
                              PostgresPassword = new Sensitive("postgres password", TryParseDsn(options.PostgresDsn)?.Password ?? ""),
-                         }).Where(c => TryParseDsn(options.PostgresDsn) is not null || !c.Path.StartsWith(VaultConfiguration.DatabaseMount, StringComparison.Ordinal)
-                                                                                       && c.Path != $"sys/mounts/{VaultConfiguration.DatabaseMount}"))
+                         }).Where(c => TryParseDsn(options.PostgresDsn) is not null || !VaultConfiguration.IsDatabaseCall(c)))
                 {
                     await executor.ExecuteAsync(call, ct);
                 }

@@ -27,6 +27,9 @@ public sealed record PlanInputs(
 
     public string PostgresUser { get; init; } = Infra.PostgresUser;
 
+    /// <summary>Where Vault's file audit device writes; the container path by default, a work folder on the twin.</summary>
+    public string AuditLogPath { get; init; } = Infra.AuditLogPath;
+
     /// <summary>Vault as pods reach it (the injector's externalVaultAddr, ESO stores).</summary>
     public Uri VaultInCluster { get; init; } = Infra.Vault.InClusterUri();
 

@@ -20,13 +20,23 @@ public static class VaultConfiguration
         ("conformance-capped", "1m", "90s"),
     ];
 
+    /// <summary>
+    /// Scenarios create their own short-lived database roles (TTLs of seconds for renewal and max_ttl scenarios) named
+    /// with this prefix; the connection allows them by glob (reference/vault.md §3.3, path_creds_create.go).
+    /// </summary>
+    public const string ScenarioDatabaseRolePrefix = "scenario-";
+
     /// <summary>Vault's answer when enabling a mount, auth method or audit device at a taken path (a reused world).</summary>
     public const string AlreadyInUse = "already in use";
+
+    /// <summary>The calls that need a Postgres (the database engine, its connection and roles), left out without one.</summary>
+    public static bool IsDatabaseCall(VaultCall call) =>
+        call.Path.StartsWith(DatabaseMount + "/", StringComparison.Ordinal) || call.Path == $"sys/mounts/{DatabaseMount}";
 
     public static IReadOnlyList<VaultCall> Calls(PlanInputs inputs) =>
     [
         // Audit first, so everything after is on record; /vault/logs is chowned by the entrypoint (reference/vault.md §4).
-        new("POST", "sys/audit/file", new() { ["type"] = "file", ["options"] = new Dictionary<string, object?> { ["file_path"] = Infra.AuditLogPath } },
+        new("POST", "sys/audit/file", new() { ["type"] = "file", ["options"] = new Dictionary<string, object?> { ["file_path"] = inputs.AuditLogPath } },
             "file audit device the harness reads (reference/vault.md §3.7)", AlreadyInUse),
 
         // Dev mode already mounts KV v2 at secret/ (reference/vault.md §3.1); tune it so scenarios see a known max.
@@ -45,7 +55,7 @@ public static class VaultConfiguration
             ["connection_url"] = $"postgresql://{{{{username}}}}:{{{{password}}}}@{inputs.PostgresHostPort}/{inputs.PostgresDatabase}?sslmode=disable",
             ["username"] = inputs.PostgresUser,
             ["password"] = inputs.PostgresPassword,
-            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).ToList(),
+            ["allowed_roles"] = DatabaseRoles.Select(r => (object?)r.Name).Append(ScenarioDatabaseRolePrefix + "*").ToList(),
             ["verify_connection"] = true,
             ["max_open_connections"] = 4L,
         }, "connection to the Postgres container"),

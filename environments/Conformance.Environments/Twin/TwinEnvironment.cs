@@ -1,4 +1,5 @@
 using Conformance.Fixtures.Aws;
+using Conformance.Fixtures.Postgres;
 using Conformance.Fixtures.Worlds;
 using Conformance.Twin.Eso;
 using Conformance.Twin.Injector;
@@ -81,8 +82,22 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             var crds = Timings.Time("crds", () => TwinCrds.InstallAsync(client, cancellationToken));
             starting.Add(crds);
             var git = Starting(starting, "git", () => TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken));
-            var vault = Starting(starting, "vault", () => TwinVault.StartAsync(
-                new TwinVaultOptions { PostgresAdminDsn = options.PostgresDsn, Faults = faults.Vault }, cancellationToken));
+            var postgres = Timings.Time("postgres", () => StartPostgresAsync(cancellationToken));
+            starting.Add(postgres);
+            var vault = Starting(starting, "vault", postgres, () => TwinVault.StartAsync(
+                new TwinVaultOptions { PostgresAdminDsn = postgres.Result, Faults = faults.Vault }, cancellationToken));
+
+            // The same Vault configuration as a live world: audit, KV, database engine, Kubernetes auth, policies.
+            var vaultConfigured = Task.Run(
+                async () =>
+                {
+                    var started = await vault;
+                    await Timings.Time("vault-configuration", () => TwinVaultConfiguration.ApplyAsync(
+                        kubeconfig, api.CaCertificatePem, api.BaseAddress, started.Address, started.RootToken, postgres.Result,
+                        Path.Combine(_workDirectory, "vault-audit.log"), Logs.For("vault-configuration"), cancellationToken));
+                },
+                cancellationToken);
+            starting.Add(vaultConfigured);
 
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
@@ -128,6 +143,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             var gitServer = await git;
             Vault = await vault;
             var aws = await moto;
+            var postgresDsn = await postgres;
 
             return new World
             {
@@ -137,11 +153,12 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Aws = aws is null
                     ? null
                     : new AwsEndpoint(aws.Endpoint, aws.Endpoint, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
-                Postgres = PostgresFrom(options.PostgresDsn),
+                Postgres = PostgresFrom(postgresDsn),
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
-                Capabilities = CapabilitiesOf(aws is not null, options.PostgresDsn is not null),
+                Capabilities = CapabilitiesOf(aws is not null, postgresDsn is not null, _postgresWhyNot),
+                Diagnostics = new TwinDiagnostics(Logs, Vault),
             };
         }
         catch
@@ -180,6 +197,16 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         }
     }
 
+    private T Track<T>(T part) where T : IAsyncDisposable
+    {
+        lock (_started)
+        {
+            _started.Push(part);
+        }
+
+        return part;
+    }
+
     // A part is tracked (for stopping, in reverse order) as soon as it is up; parts come up on several threads.
     private Task<T> Starting<T>(List<Task> starting, string part, Func<Task<T>> start) where T : IAsyncDisposable? =>
         Starting(starting, part, Task.CompletedTask, start);
@@ -195,20 +222,52 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         {
             await after;
             var started = await Timings.Time(part, start);
-            if (started is not null)
+            if (started is { } up)
             {
-                lock (_started)
-                {
-                    _started.Push(started);
-                }
+                Track<IAsyncDisposable>(up);
             }
 
             return started;
         }
     }
 
+    /// <summary>The given DSN, else a throw-away cluster (when allowed and initdb exists), else null with the reason kept.</summary>
+    private async Task<string?> StartPostgresAsync(CancellationToken cancellationToken)
+    {
+        if (options.PostgresDsn is not null)
+        {
+            _postgresOrigin = "external (CONFORMANCE_POSTGRES_DSN)";
+            return options.PostgresDsn;
+        }
+
+        if (!options.StartLocalPostgres)
+        {
+            _postgresWhyNot = NoPostgres;
+            return null;
+        }
+
+        var (cluster, whyNot) = await LocalPostgresCluster.TryStartAsync(cancellationToken);
+        if (cluster is null)
+        {
+            _postgresWhyNot = $"no Postgres: {whyNot}; set CONFORMANCE_POSTGRES_DSN to a superuser DSN or install postgresql";
+            return null;
+        }
+
+        Track(cluster);
+        _postgresOrigin = $"throw-away cluster ({cluster.Origin})";
+        return cluster.Dsn;
+    }
+
+    private const string NoPostgres =
+        "no Postgres: set CONFORMANCE_POSTGRES_DSN to a superuser DSN (`.ci/run` shows how to start one)";
+
+    private string _postgresOrigin = "absent";
+    private string _postgresWhyNot = NoPostgres;
+
+    // moto checks keys and signatures (INITIAL_NO_AUTH_ACTION_COUNT=0), so a store with wrong keys fails as on AWS;
+    // World.Aws carries the access key of the IAM user moto was given for the harness and the twin's ESO.
     private async Task<MotoServer?> StartMotoAsync(CancellationToken cancellationToken) =>
-        await MotoServer.StartAsync(cancellationToken: cancellationToken);
+        await MotoServer.StartAuthenticatingAsync(cancellationToken: cancellationToken);
 
     private static PostgresEndpoint? PostgresFrom(string? dsn)
     {
@@ -229,11 +288,11 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         new Component("vault", "dev mode (twin)"),
         new Component("vault-injector", "vault-k8s 1.7 behaviour (twin)"),
         new Component("aws", MotoServer.Locate() is null ? "absent (moto_server not installed)" : "moto_server"),
-        new Component("postgres", options.PostgresDsn is null ? "absent (CONFORMANCE_POSTGRES_DSN unset)" : "external"),
+        new Component("postgres", _postgresOrigin),
         new Component("faults", options.Faults.Count == 0 ? "none" : string.Join(",", options.Faults)),
     ]);
 
-    private static Capabilities CapabilitiesOf(bool aws, bool postgres)
+    private static Capabilities CapabilitiesOf(bool aws, bool postgres, string noPostgres)
     {
         var capabilities = new Capabilities()
             .Has(Capability.Kubernetes)
@@ -251,8 +310,6 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
             capabilities.Lacks(Capability.Aws, MotoServer.WhyUnavailable);
         }
 
-        const string noPostgres =
-            "no Postgres: set CONFORMANCE_POSTGRES_DSN to a superuser DSN (`.ci/run` shows how to start one)";
         if (postgres)
         {
             capabilities.Has(Capability.Postgres).Has(Capability.VaultDatabase);

@@ -12,6 +12,12 @@ public sealed record TwinOptions
     /// <summary>A Postgres superuser DSN for Vault's database engine (CONFORMANCE_POSTGRES_DSN); none disables it.</summary>
     public string? PostgresDsn { get; init; }
 
+    /// <summary>
+    /// Without a DSN, start a throw-away Postgres with the machine's initdb (LocalPostgresCluster) so database scenarios
+    /// run anyway; off by default for tests that build a twin directly, on for runs (CONFORMANCE_LOCAL_POSTGRES=0 turns it off).
+    /// </summary>
+    public bool StartLocalPostgres { get; init; }
+
     /// <summary>Where the twin keeps its kubeconfig, pod folders and git repositories; a fresh temp folder when null.</summary>
     public string? WorkDirectory { get; init; }
 
@@ -24,5 +30,6 @@ public sealed record TwinOptions
         Faults = (Environment.GetEnvironmentVariable("CONFORMANCE_TWIN_FAULTS") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         PostgresDsn = Environment.GetEnvironmentVariable("CONFORMANCE_POSTGRES_DSN") is { Length: > 0 } dsn ? dsn : null,
+        StartLocalPostgres = Environment.GetEnvironmentVariable("CONFORMANCE_LOCAL_POSTGRES") != "0",
     };
 }

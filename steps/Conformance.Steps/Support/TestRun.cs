@@ -1,6 +1,7 @@
 using Conformance.Environments;
 using Conformance.Fixtures.Jobs;
 using Conformance.Fixtures.Kube;
+using Conformance.Fixtures.Reporting;
 using Conformance.Fixtures.Secrets;
 using Conformance.Fixtures.Worlds;
 using Conformance.Runner;
@@ -36,9 +37,15 @@ public static class TestRun
     /// <summary>`never`, `on-failure` or `always` (CONFORMANCE_KEEP): whether scenario namespaces outlive the scenario.</summary>
     public static string Keep { get; } = Environment.GetEnvironmentVariable("CONFORMANCE_KEEP") is { Length: > 0 } k ? k : "never";
 
+    /// <summary>The run's artifact folder (CONFORMANCE_ARTIFACTS, resolved by the runner); evidence goes under it.</summary>
+    public static string? ArtifactsDirectory { get; private set; }
+
     [BeforeTestRun(Order = 0)]
     public static async Task StartWorldAsync(TestRunContext run)
     {
+        ArtifactsDirectory = run.ArtifactsDirectory;
+        // Registered first and whatever happens next: a run whose world did not start still gets its report.
+        run.AddListener(new RunReportListener(Ledger, ReportEnvironmentOf));
         try
         {
             var choice = new WorldFactory(log: _ => { }).FromEnvironment(Environment.GetEnvironmentVariables());
@@ -48,7 +55,6 @@ public static class TestRun
             _world = await _environment.StartAsync(CancellationToken.None);
             RegisterWorldSecrets(_world);
             _kube = new Kube(_world.Kube, Ledger, RunId);
-            run.AddListener(new LeakScanListener(Ledger));
         }
         catch (Exception e)
         {
@@ -83,6 +89,10 @@ public static class TestRun
             Ledger.Register(aws.SecretAccessKey, "AWS secret access key", SecretKind.AwsKey);
         }
     }
+
+    private static ReportEnvironment ReportEnvironmentOf() => _world is { } world
+        ? new ReportEnvironment(world.Environment, world.Qualifies, ChoiceReason, world.Bom.Components)
+        : ReportEnvironment.Unknown(_startFailure is null ? "the world was not started" : $"the world could not be started: {_startFailure.Message}");
 
     private static InvalidOperationException NotStarted() => new(
         _startFailure is null

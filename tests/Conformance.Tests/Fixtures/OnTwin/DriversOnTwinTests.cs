@@ -73,8 +73,8 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         {
             var files = await NamespaceEvidence.CollectAsync(Kube, ns, new EvidenceWriter(dir, twin.Secrets.Redactor), Ct);
             files.Should().Contain(f => f.EndsWith("logs/probe-validation/validator.log", StringComparison.Ordinal));
-            files.Should().Contain(f => f.EndsWith("objects/secrets/db.json", StringComparison.Ordinal));
-            File.ReadAllText(files.Single(f => f.EndsWith("objects/secrets/db.json", StringComparison.Ordinal))).Should().Contain(password.Fingerprint);
+            files.Should().Contain(f => f.EndsWith("objects/secrets/db.yaml", StringComparison.Ordinal));
+            File.ReadAllText(files.Single(f => f.EndsWith("objects/secrets/db.yaml", StringComparison.Ordinal))).Should().Contain(password.Fingerprint);
             twin.Secrets.Scanner.ScanDirectory(dir).Should().BeEmpty();
         }
         finally
@@ -121,6 +121,29 @@ public sealed class DriversOnTwinTests(TwinWorldFixture twin) : IClassFixture<Tw
         (await childClient.LookupSelfAsync(Ct)).DataString("accessor").Should().Be(child.Accessor);
         await client.RevokeTokenAsync(child.ClientToken, Ct);
         await FluentActions.Awaiting(() => childClient.LookupSelfAsync(Ct)).Should().ThrowAsync<VaultException>();
+    }
+
+    [Fact]
+    public async Task The_twin_Vault_is_configured_like_a_live_world_so_a_service_account_logs_in()
+    {
+        // VaultConfiguration (the live world's calls) ran at start: Kubernetes auth against the twin API server.
+        var vault = twin.World.Vault!;
+        using var client = new VaultClient(vault.Address, vault.RootToken, twin.Secrets.Ledger);
+        var ns = await Kube.CreateNamespaceAsync("vault-login", cancellationToken: Ct);
+        await Kube.CreateServiceAccountAsync(ns, "notebook", cancellationToken: Ct);
+        var role = "drivers-" + ns;
+        await client.WriteKubernetesRoleAsync(role,
+            new KubernetesAuthRole(["notebook"], [ns], ["conformance-kv-read"], TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)),
+            cancellationToken: Ct);
+        var jwt = await Kube.RequestServiceAccountTokenAsync(ns, "notebook", cancellationToken: Ct);
+
+        var login = await client.KubernetesLoginAsync(role, jwt, cancellationToken: Ct);
+
+        login.Policies.Should().Contain("conformance-kv-read");
+        login.Metadata["service_account_namespace"].Should().Be(ns);
+        var other = await Kube.RequestServiceAccountTokenAsync(ns, "default", cancellationToken: Ct);
+        await FluentActions.Awaiting(() => client.KubernetesLoginAsync(role, other, cancellationToken: Ct))
+            .Should().ThrowAsync<VaultException>("the role is bound to 'notebook' only");
     }
 
     [Fact]

@@ -1,0 +1,58 @@
+# ADR-016 §Issue: Secrets not refreshing: refreshInterval and status.refreshTime decide when a rotation arrives
+# ADR-016 §Negative: Latency: secrets are synced on schedule, not in real time
+# reference/eso.md §4 (shouldRefresh, force sync, refreshInterval 0), §6.4 (#4167)
+@tier2 @eso @lifecycle
+Feature: Tier 2 - forcing a sync, and refreshInterval 0
+  Changing an annotation on the ExternalSecret forces a sync long before its refreshInterval; with refreshInterval 0
+  ESO syncs once and never again, not even when an annotation changes.
+
+  Background:
+    Given a fresh namespace
+
+  # ADR-016 §Issue: Secrets not refreshing: a sync can be forced without waiting for refreshInterval
+  # reference/eso.md §4: any annotation change forces a sync (docs "Manual Refresh")
+  Scenario Outline: Changing an annotation forces a sync long before refreshInterval (<provider>)
+    Given remote secret "app/db" in <provider> holds generated canaries under "password"
+    And a SecretStore "store" for <provider>
+    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "1h" maps:
+      | secret key | remote | property |
+      | password   | app/db | password |
+    And the ExternalSecret "db" has synced
+    When remote secret "app/db" is rotated
+    Then for 3 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
+    When the ExternalSecret "db" is annotated to force a sync
+    Then within 10 seconds the Secret "db" key "password" holds remote "app/db" property "password"
+
+    @aws @needs:aws
+    Examples: AWS Secrets Manager
+      | provider |
+      | aws      |
+
+    @vault
+    Examples: Vault KV v2
+      | provider |
+      | vault    |
+
+  # reference/eso.md §4: refreshInterval "0s" fetches once; §6.4 (#4167): later spec or annotation changes do not sync either
+  # ADR-016 §Negative: Latency: secrets are synced on schedule, so without a schedule a rotation never arrives
+  Scenario Outline: With refreshInterval 0 the Secret is synced once and never refreshed (<provider>)
+    Given remote secret "app/db" in <provider> holds generated canaries under "password"
+    And a SecretStore "store" for <provider>
+    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "0s" maps:
+      | secret key | remote | property |
+      | password   | app/db | password |
+    And the ExternalSecret "db" has synced
+    When remote secret "app/db" is rotated
+    Then for 5 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
+    When the ExternalSecret "db" is annotated to force a sync
+    Then for 3 seconds the Secret "db" key "password" keeps the previous value of remote "app/db" property "password"
+
+    @aws @needs:aws
+    Examples: AWS Secrets Manager
+      | provider |
+      | aws      |
+
+    @vault
+    Examples: Vault KV v2
+      | provider |
+      | vault    |

@@ -1,0 +1,90 @@
+# ADR-016 §Decision: External Secrets Operator is the Tier 2 pattern for enterprise secret management
+# ADR-016 §Pattern: AWS Secrets Manager: an ExternalSecret maps remote keys and JSON properties into a Kubernetes Secret the job reads as env
+# ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): Vault KV v2 reaches Kubernetes Secrets through ESO
+# GUIDE §External Secrets Operator (Recommended): ESO syncs secrets from AWS Secrets Manager or Vault into Kubernetes
+# reference/eso.md §3 (providers), §4 (status), §5 (ESO's e2e cases SimpleDataSync, JSONDataWithProperty, JSONDataFromSync)
+@tier2 @eso
+Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
+  The harness writes generated canaries into a remote secret (AWS Secrets Manager or Vault KV v2), describes an
+  ExternalSecret over it, and checks by fingerprint that ESO wrote each value into the Kubernetes Secret and that a
+  NotebookValidationJob consuming that Secret saw the same value. Each case runs against both providers, as ESO's
+  own e2e suite does; remote names are prefixed with the scenario's namespace.
+
+  Background:
+    Given a fresh namespace
+
+  # ADR-016 §Pattern: AWS Secrets Manager: data[].remoteRef key + property land under the Secret keys the job references
+  # ADR-016 §Architecture: the NotebookValidationJob reads the synced Secret as env vars
+  # ADR-016 §Neutral: the operator needs no change, the job just references the Kubernetes Secret
+  Scenario Outline: First sync writes JSON properties into the Secret and the job sees them (<provider>)
+    Given remote secret "notebook/aws" in <provider> holds generated canaries under "access_key_id" and "secret_access_key"
+    And a SecretStore "store" for <provider>
+    And an ExternalSecret "aws-credentials" from SecretStore "store" with refreshInterval "5s" maps:
+      | secret key        | remote       | property          |
+      | access-key-id     | notebook/aws | access_key_id     |
+      | secret-access-key | notebook/aws | secret_access_key |
+    And the notebook job takes env "AWS_ACCESS_KEY_ID" from Secret "aws-credentials" key "access-key-id"
+    And the notebook job takes env "AWS_SECRET_ACCESS_KEY" from Secret "aws-credentials" key "secret-access-key"
+    When the ExternalSecret "aws-credentials" is created
+    Then within 15 seconds the ExternalSecret "aws-credentials" is Ready with reason "SecretSynced"
+    And the Secret "aws-credentials" key "access-key-id" holds remote "notebook/aws" property "access_key_id"
+    And the Secret "aws-credentials" key "secret-access-key" holds remote "notebook/aws" property "secret_access_key"
+    When the notebook job runs
+    Then the job succeeds
+    And the notebook saw env "AWS_ACCESS_KEY_ID" equal to remote "notebook/aws" property "access_key_id"
+    And the notebook saw env "AWS_SECRET_ACCESS_KEY" equal to remote "notebook/aws" property "secret_access_key"
+
+    @aws @needs:aws
+    Examples: AWS Secrets Manager
+      | provider |
+      | aws      |
+
+    @vault
+    Examples: Vault KV v2
+      | provider |
+      | vault    |
+
+  # GUIDE §Configuration: one remote secret per credential, its JSON keys become Secret keys
+  # reference/eso.md §5: ESO e2e case JSONDataFromSync (dataFrom.extract)
+  Scenario Outline: dataFrom.extract turns every JSON property of a remote secret into a Secret key (<provider>)
+    Given remote secret "app/db" in <provider> holds generated canaries under "username", "password" and "host"
+    And a SecretStore "store" for <provider>
+    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "5s" extracts remote "app/db"
+    When the ExternalSecret "db" is created
+    Then within 15 seconds the ExternalSecret "db" is Ready with reason "SecretSynced"
+    And the Secret "db" holds exactly the keys "host", "password" and "username"
+    And the Secret "db" key "password" holds remote "app/db" property "password"
+    And the Secret "db" key "username" holds remote "app/db" property "username"
+
+    @aws @needs:aws
+    Examples: AWS Secrets Manager
+      | provider |
+      | aws      |
+
+    @vault
+    Examples: Vault KV v2
+      | provider |
+      | vault    |
+
+  # ADR-002 §Risks and Mitigations: spec.target.template formats secrets (here a connection string from two properties)
+  Scenario Outline: A basic template renders a Secret key from remote properties (<provider>)
+    Given remote secret "app/db" in <provider> holds generated canaries under "username" and "password"
+    And a SecretStore "store" for <provider>
+    And an ExternalSecret "db" from SecretStore "store" with refreshInterval "5s" maps:
+      | secret key | remote | property |
+      | username   | app/db | username |
+      | password   | app/db | password |
+    And the ExternalSecret "db" renders key "DATABASE_URL" from template "postgresql://{{ .username }}:{{ .password }}@db:5432/app"
+    When the ExternalSecret "db" is created
+    Then within 15 seconds the ExternalSecret "db" is Ready with reason "SecretSynced"
+    And the Secret "db" key "DATABASE_URL" holds "postgresql://{username}:{password}@db:5432/app" filled in from remote "app/db"
+
+    @aws @needs:aws
+    Examples: AWS Secrets Manager
+      | provider |
+      | aws      |
+
+    @vault
+    Examples: Vault KV v2
+      | provider |
+      | vault    |
