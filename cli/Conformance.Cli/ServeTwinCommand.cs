@@ -40,6 +40,7 @@ public static class ServeTwinCommand
         }
 
         await output.WriteLineAsync($"The twin is up ({clock.ElapsedMilliseconds} ms, profile {settings.OperatorProfile}).");
+        await output.WriteLineAsync($"  start-up:   {twin.Timings}");
         await output.WriteLineAsync($"  kubeconfig: {kubeconfig}");
         await output.WriteLineAsync($"  endpoints:  {envFile}  (source it: Vault address and token, AWS endpoint)");
         await output.WriteLineAsync();

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Conformance.Twin.Kube.Json;
 using k8s;
@@ -19,27 +21,80 @@ internal static class TwinCrds
         "vaultdynamicsecrets.generators.external-secrets.io",
     ];
 
+    // Parsing the upstream YAML (1.5 MB of CRDs) is most of a twin's start: once per process, and once per machine
+    // through a JSON copy keyed by the YAML's content hash (so an edited upstream file is parsed again).
+    private static readonly Lazy<Task<IReadOnlyList<string>>> Documents = new(LoadAsync);
+
     public static async Task InstallAsync(IKubernetes client, CancellationToken cancellationToken)
     {
-        var crds = new List<JsonNode>();
-        foreach (var file in OperatorFiles)
+        // Each twin gets its own nodes: JsonNode is not safe to share between concurrent serializations.
+        var crds = (await Documents.Value.WaitAsync(cancellationToken)).Select(json => JsonNode.Parse(json)!.AsObject()).ToList();
+
+        // Posted as JSON, not through the typed V1CustomResourceDefinition model: the ESO stores' schemas are large
+        // and the typed round trip (both ways) cost more than the API server's own work.
+        await Task.WhenAll(crds.Select(crd => client.CustomObjects.CreateClusterCustomObjectAsync(
+            crd, "apiextensions.k8s.io", "v1", "customresourcedefinitions", cancellationToken: cancellationToken)));
+        await WaitEstablishedAsync(client, crds.Select(c => c.Str("metadata", "name")!).ToHashSet(), cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<string>> LoadAsync()
+    {
+        var sources = OperatorFiles.Append("eso/bundle.yaml").Select(SharedFolder.Upstream).ToList();
+        var texts = await Task.WhenAll(sources.Select(path => File.ReadAllBytesAsync(path)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var text in texts)
         {
-            crds.AddRange(YamlJson.ParseAll(await File.ReadAllTextAsync(SharedFolder.Upstream(file), cancellationToken), file));
+            hash.AppendData(text);
+        }
+
+        var key = Convert.ToHexString(hash.GetHashAndReset())[..32].ToLowerInvariant();
+        var cache = Path.Combine(Path.GetTempPath(), "conformance-twin-crds", key + ".json");
+        if (File.Exists(cache))
+        {
+            try
+            {
+                if (JsonNode.Parse(await File.ReadAllTextAsync(cache)) is JsonArray cached)
+                {
+                    return cached.Select(c => c!.ToJsonString()).ToList();
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // A torn write from a killed run: parse the YAML again below and overwrite it.
+            }
+        }
+
+        var crds = new List<JsonObject>();
+        for (var i = 0; i < OperatorFiles.Length; i++)
+        {
+            crds.AddRange(YamlJson.ParseAll(Encoding.UTF8.GetString(texts[i]), sources[i]).OfType<JsonObject>());
         }
 
         // The bundle is 2 MB of YAML: parse only the documents the twin serves.
-        var bundle = SharedFolder.Upstream("eso/bundle.yaml");
-        var documents = (await File.ReadAllTextAsync(bundle, cancellationToken)).Split("\n---");
+        var bundle = sources[^1];
+        var documents = Encoding.UTF8.GetString(texts[^1]).Split("\n---");
         crds.AddRange(documents
             .Where(d => EsoNames.Any(name => d.AsSpan(0, Math.Min(d.Length, 600)).Contains($"name: {name}", StringComparison.Ordinal)))
             .SelectMany(d => YamlJson.ParseAll(d, bundle))
+            .OfType<JsonObject>()
             .Where(d => d.Str("kind") == "CustomResourceDefinition" && EsoNames.Contains(d.Str("metadata", "name") ?? "")));
 
-        await Task.WhenAll(crds.Select(crd =>
-            client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(
-                KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString()),
-                cancellationToken: cancellationToken)));
-        await WaitEstablishedAsync(client, crds.Select(c => c.Str("metadata", "name")!).ToHashSet(), cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+            var temporary = cache + "." + Environment.ProcessId + ".tmp";
+            await File.WriteAllTextAsync(temporary, "[" + string.Join(",", crds.Select(c => c.ToJsonString())) + "]");
+            File.Move(temporary, cache, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Only a cache: another run may be writing the same file.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return crds.Select(c => c.ToJsonString()).ToList();
     }
 
     // The API server registers a CRD's resources asynchronously, as the real one does: wait (by watch) for Established.

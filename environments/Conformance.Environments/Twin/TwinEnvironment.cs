@@ -42,10 +42,14 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
 
     public TwinVault? Vault { get; private set; }
 
+    /// <summary>Where the last <see cref="StartAsync"/> spent its time (the twin-start benchmark reads it).</summary>
+    public TwinStartupTimings Timings { get; } = new();
+
     public string Plan() => TwinPlan.Describe(options);
 
     public async Task<World> StartAsync(CancellationToken cancellationToken)
     {
+        Timings.Begin();
         var faults = TwinFaultRouting.Route(options.Faults);
         var profile = options.OperatorProfile switch
         {
@@ -60,48 +64,58 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                          ?? Path.Combine(Path.GetTempPath(), "conformance-twin-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_workDirectory);
 
+        // Every part's start, so that a failure in one still lets the others finish starting and be stopped.
+        var starting = new List<Task>();
         try
         {
-            var api = Track(await KubeApiServer.StartAsync(
+            // moto_server (Python) takes seconds to come up: it starts first and runs beside everything else (on the
+            // thread pool, as spawning the process alone takes a while on a busy machine).
+            var moto = MotoServer.Locate() is null
+                ? Task.FromResult<MotoServer?>(null)
+                : Starting(starting, "moto", () => Task.Run(() => StartMotoAsync(cancellationToken), cancellationToken));
+            var api = await Starting(starting, "apiserver", () => KubeApiServer.StartAsync(
                 new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
             ApiServer = api;
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
-            var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            var client = await Timings.Time("client", () => Task.FromResult(
+                new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig))));
 
-            // Independent parts start together: CRDs, the git server, Postgres, Vault and moto.
-            var crds = TwinCrds.InstallAsync(client, cancellationToken);
-            var git = TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken);
-            var postgres = StartPostgresAsync(cancellationToken);
-            var moto = MotoServer.Locate() is null ? Task.FromResult<MotoServer?>(null) : StartMotoAsync(cancellationToken);
-            var postgresDsn = await postgres;
-            var vault = TwinVault.StartAsync(
-                new TwinVaultOptions { PostgresAdminDsn = postgresDsn, Faults = faults.Vault }, cancellationToken);
-            await Task.WhenAll(crds, git, vault, moto);
-
-            var gitServer = Track(await git);
-            Vault = Track(await vault);
-            var aws = await moto;
-            if (aws is not null)
-            {
-                Track(aws);
-            }
+            // What needs only the API server starts together; each other part waits for exactly what it needs.
+            var crds = Timings.Time("crds", () => TwinCrds.InstallAsync(client, cancellationToken));
+            starting.Add(crds);
+            var git = Starting(starting, "git", () => TwinGitServer.StartAsync(Path.Combine(_workDirectory, "git"), cancellationToken));
+            var postgres = Timings.Time("postgres", () => StartPostgresAsync(cancellationToken));
+            starting.Add(postgres);
+            var vault = Starting(starting, "vault", postgres, () => TwinVault.StartAsync(
+                new TwinVaultOptions { PostgresAdminDsn = postgres.Result, Faults = faults.Vault }, cancellationToken));
 
             // The same Vault configuration as a live world: audit, KV, database engine, Kubernetes auth, policies.
-            await TwinVaultConfiguration.ApplyAsync(
-                kubeconfig, api.CaCertificatePem, api.BaseAddress, Vault.Address, Vault.RootToken, postgresDsn,
-                Path.Combine(_workDirectory, "vault-audit.log"), Logs.For("vault-configuration"), cancellationToken);
+            var vaultConfigured = Task.Run(
+                async () =>
+                {
+                    var started = await vault;
+                    await Timings.Time("vault-configuration", () => TwinVaultConfiguration.ApplyAsync(
+                        kubeconfig, api.CaCertificatePem, api.BaseAddress, started.Address, started.RootToken, postgres.Result,
+                        Path.Combine(_workDirectory, "vault-audit.log"), Logs.For("vault-configuration"), cancellationToken));
+                },
+                cancellationToken);
+            starting.Add(vaultConfigured);
 
             // moto is not ours: its faults live in a proxy in front of it, started only when one is switched on.
-            var awsEndpoint = aws?.Endpoint;
-            if (aws is not null && faults.Aws.Count > 0)
-            {
-                awsEndpoint = Track(await SecretsManagerFaultProxy.StartAsync(aws.Endpoint, cancellationToken)).Endpoint;
-            }
+            var awsEndpoint = Task.Run(
+                async () =>
+                {
+                    if (await moto is not { } started) return null;
+                    if (faults.Aws.Count == 0) return started.Endpoint;
+                    return Track(await SecretsManagerFaultProxy.StartAsync(started.Endpoint, cancellationToken)).Endpoint;
+                },
+                cancellationToken);
+            starting.Add(awsEndpoint);
 
             // The kubelet runs the injected vault-agent containers with the twin's Vault Agent.
             var programs = VaultAgentPrograms.Register(
                 ContainerProgramRegistry.CreateDefault(), new AgentOptions { Faults = faults.Injector });
-            Track(await TwinKubelet.StartAsync(
+            var kubelet = Starting(starting, "kubelet", () => TwinKubelet.StartAsync(
                 client,
                 new KubeletOptions
                 {
@@ -111,30 +125,40 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 },
                 programs,
                 cancellationToken));
-            Track(await NotebookOperator.StartAsync(
+            var notebookOperator = Starting(starting, "operator", crds, () => NotebookOperator.StartAsync(
                 client,
                 new OperatorOptions { Profile = profile, Faults = faults.Operator, Log = Logs.For("operator") },
                 cancellationToken));
-            Track(await TwinExternalSecrets.StartAsync(
+            var eso = Starting(starting, "eso", Task.WhenAll(crds, awsEndpoint), () => TwinExternalSecrets.StartAsync(
                 client,
                 new EsoOptions
                 {
-                    AwsSecretsManagerEndpoint = awsEndpoint,
-                    AwsStsEndpoint = awsEndpoint,
+                    AwsSecretsManagerEndpoint = awsEndpoint.Result,
+                    AwsStsEndpoint = awsEndpoint.Result,
                     Faults = new EsoFaults(faults.Eso),
                     Log = Logs.For("external-secrets"),
                 },
                 cancellationToken));
-            Track(await TwinVaultInjector.StartAsync(
+            var injector = Starting(starting, "injector", vault, () => TwinVaultInjector.StartAsync(
                 client,
                 new InjectorOptions
                 {
-                    VaultAddress = Vault.Address.ToString().TrimEnd('/'),
+                    VaultAddress = vault.Result.Address.ToString().TrimEnd('/'),
                     FailurePolicy = "Fail",
                     Faults = faults.Injector,
                     Log = Logs.Writer("vault-injector"),
                 },
                 cancellationToken));
+
+            await Task.WhenAll(crds, git, kubelet, notebookOperator);
+            Timings.Mark("tier1");
+            await Task.WhenAll(starting);
+            Timings.Mark("world");
+            var gitServer = await git;
+            Vault = await vault;
+            var aws = await moto;
+            var awsAddress = await awsEndpoint;
+            var postgresDsn = await postgres;
 
             return new World
             {
@@ -146,7 +170,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 },
                 Aws = aws is null
                     ? null
-                    : new AwsEndpoint(awsEndpoint!, awsEndpoint!, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
+                    : new AwsEndpoint(awsAddress!, awsAddress!, aws.Region, aws.Credentials.AccessKeyId, aws.Credentials.SecretAccessKey),
                 Postgres = PostgresFrom(postgresDsn),
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),
@@ -157,6 +181,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         }
         catch
         {
+            await Task.WhenAll(starting).ContinueWith(_ => { }, TaskScheduler.Default);
             await DisposeAsync();
             throw;
         }
@@ -192,8 +217,36 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
 
     private T Track<T>(T part) where T : IAsyncDisposable
     {
-        _started.Push(part);
+        lock (_started)
+        {
+            _started.Push(part);
+        }
+
         return part;
+    }
+
+    // A part is tracked (for stopping, in reverse order) as soon as it is up; parts come up on several threads.
+    private Task<T> Starting<T>(List<Task> starting, string part, Func<Task<T>> start) where T : IAsyncDisposable? =>
+        Starting(starting, part, Task.CompletedTask, start);
+
+    private Task<T> Starting<T>(List<Task> starting, string part, Task after, Func<Task<T>> start)
+        where T : IAsyncDisposable?
+    {
+        var task = StartAfterAsync();
+        starting.Add(task);
+        return task;
+
+        async Task<T> StartAfterAsync()
+        {
+            await after;
+            var started = await Timings.Time(part, start);
+            if (started is { } up)
+            {
+                Track<IAsyncDisposable>(up);
+            }
+
+            return started;
+        }
     }
 
     /// <summary>The given DSN, else a throw-away cluster (when allowed and initdb exists), else null with the reason kept.</summary>

@@ -1,5 +1,6 @@
 using Conformance.Twin.Injector.Injection;
 using Conformance.Twin.Injector.Webhook;
+using Conformance.Twin.Tls;
 using k8s;
 using k8s.Models;
 
@@ -12,9 +13,9 @@ namespace Conformance.Twin.Injector;
 public sealed class TwinVaultInjector : IAsyncDisposable
 {
     private readonly WebhookServer _server;
-    private readonly WebhookCertificates _certs;
+    private readonly TwinCertificates _certs;
 
-    private TwinVaultInjector(WebhookServer server, WebhookCertificates certs, AdmissionHandler handler, InjectorOptions options, V1MutatingWebhookConfiguration? registered)
+    private TwinVaultInjector(WebhookServer server, TwinCertificates certs, AdmissionHandler handler, InjectorOptions options, V1MutatingWebhookConfiguration? registered)
     {
         _server = server;
         _certs = certs;
@@ -40,7 +41,7 @@ public sealed class TwinVaultInjector : IAsyncDisposable
         var faults = new TwinFaults(options.Faults);
         var svc = $"{options.ReleaseName}-agent-injector-svc";
         // vault-k8s auto-TLS hosts: <svc>, <svc>.<ns>, <svc>.<ns>.svc; plus where the twin listens
-        var certs = WebhookCertificates.Create([svc, $"{svc}.{options.InjectorNamespace}", $"{svc}.{options.InjectorNamespace}.svc", "127.0.0.1", "localhost"], time ?? TimeProvider.System);
+        var certs = TwinCertificates.Create("Agent Inject CA", svc, [svc, $"{svc}.{options.InjectorNamespace}", $"{svc}.{options.InjectorNamespace}.svc", "127.0.0.1", "localhost"], time);
         var handler = new AdmissionHandler(options, faults);
         WebhookServer? server = null;
         try

@@ -11,6 +11,7 @@ using Conformance.Twin.Kube.Controllers;
 using Conformance.Twin.Kube.Http;
 using Conformance.Twin.Kube.Json;
 using Conformance.Twin.Kube.Storage;
+using Conformance.Twin.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -49,7 +50,13 @@ public sealed class KubeApiServer : IAsyncDisposable
         var sw = Stopwatch.StartNew();
         options ??= new KubeApiServerOptions();
         var stopping = new CancellationTokenSource();
-        var certs = Certificates.Create();
+        // The server CA as K3s names its own (CN=k3s-server-ca@<unix time>), the serving certificate for every name
+        // clients use: loopback, localhost and the in-cluster service names.
+        var certs = TwinCertificates.Create(
+            $"twin-kube-server-ca@{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}",
+            "kube-apiserver",
+            ["127.0.0.1", "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"],
+            options.TimeProvider);
         var tCerts = sw.Elapsed;
         var store = new ObjectStore(options.WatchHistoryLimit);
         foreach (var t in BuiltInResources.Create()) store.Register(t);
@@ -82,7 +89,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, options.Port, l =>
             {
                 l.Protocols = HttpProtocols.Http1AndHttp2;
-                l.UseHttps(certs.Server);
+                l.UseHttps(certs.Serving);
             });
         });
         var app = builder.Build();

@@ -3,6 +3,7 @@ using Conformance.Twin.Kube.Api;
 using Conformance.Twin.Kube.Auth;
 using Conformance.Twin.Kube.Controllers;
 using Conformance.Twin.Kube.Storage;
+using Conformance.Twin.Tls;
 
 namespace Conformance.Twin.Kube;
 
@@ -17,7 +18,7 @@ public sealed class ServerContext
     public required Reviews Reviews { get; init; }
     public required PodSubresources PodLogs { get; init; }
     public required NamespaceController Namespaces { get; init; }
-    public required Certificates Certificates { get; init; }
+    public required TwinCertificates Certificates { get; init; }
     public required string AdminToken { get; init; }
     public TimeProvider Time => Options.TimeProvider;
     public Action<string>? Log => Options.Log;

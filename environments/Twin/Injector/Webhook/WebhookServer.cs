@@ -1,5 +1,6 @@
 using System.Net;
 using Conformance.Twin.Injector.Injection;
+using Conformance.Twin.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,7 +31,7 @@ public sealed class WebhookServer : IAsyncDisposable
 
     public Uri MutateUrl => new(BaseAddress, "mutate");
 
-    public static async Task<WebhookServer> StartAsync(AdmissionHandler handler, WebhookCertificates certs, CancellationToken ct)
+    public static async Task<WebhookServer> StartAsync(AdmissionHandler handler, TwinCertificates certs, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

@@ -126,7 +126,7 @@ public sealed class WebhookDispatcher(ObjectStore store, KubeApiServerOptions op
             var roots = new X509Certificate2Collection();
             roots.ImportFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(caBundle)));
             handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-                cert is not null && (errors == System.Net.Security.SslPolicyErrors.None || Auth.Certificates.ChainsTo(new X509Certificate2(cert), roots));
+                cert is not null && (errors == System.Net.Security.SslPolicyErrors.None || Conformance.Twin.Tls.TwinCertificates.ChainsTo(new X509Certificate2(cert), roots));
         }
         return new HttpClient(handler, true) { Timeout = timeout };
     }

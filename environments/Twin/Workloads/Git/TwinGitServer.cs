@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Conformance.Twin.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -36,6 +36,7 @@ public sealed class TwinGitServer : IAsyncDisposable
     private bool _ownsRoot;
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private WebApplication? _app;
+    private TwinCertificates? _certificates;
 
     private TwinGitServer(string root) => _root = root;
 
@@ -56,13 +57,13 @@ public sealed class TwinGitServer : IAsyncDisposable
         var root = options.Root;
         var server = new TwinGitServer(root ?? Path.Combine(Path.GetTempPath(), "conformance-twin-git-" + Guid.NewGuid().ToString("N")[..8])) { _ownsRoot = root is null };
         Directory.CreateDirectory(Path.Combine(server._root, "repos"));
-        X509Certificate2? serverCert = null;
         if (options.Https)
         {
-            (serverCert, var caPem) = CreateCertificates();
+            server._certificates = TwinCertificates.Create("conformance-twin-git-ca", "127.0.0.1", ["127.0.0.1", "localhost"]);
             server.CaCertificatePath = Path.Combine(server._root, "ca.crt");
-            await File.WriteAllTextAsync(server.CaCertificatePath, caPem, ct);
+            await File.WriteAllTextAsync(server.CaCertificatePath, server._certificates.CaPem, ct);
         }
+        var serverCert = server._certificates?.Serving;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
@@ -137,28 +138,6 @@ public sealed class TwinGitServer : IAsyncDisposable
         catch (FormatException) { return false; }
         var expected = Encoding.UTF8.GetBytes($"{auth.Username}:{auth.Password}");
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(decoded), expected);
-    }
-
-    /// <summary>A CA made at start and a server certificate for 127.0.0.1/localhost signed by it.</summary>
-    private static (X509Certificate2 Server, string CaPem) CreateCertificates()
-    {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caReq = new CertificateRequest("CN=conformance-twin-git-ca", caKey, HashAlgorithmName.SHA256);
-        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7));
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var req = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        req.CertificateExtensions.Add(san.Build());
-        req.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var signed = req.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(7), RandomNumberGenerator.GetBytes(8));
-        var server = X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
-        return (server, ca.ExportCertificatePem());
     }
 
     private static async Task GitAsync(string cwd, CancellationToken ct, params string[] args)
@@ -261,6 +240,7 @@ public sealed class TwinGitServer : IAsyncDisposable
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        _certificates?.Dispose();
         if (_ownsRoot)
         {
             try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
