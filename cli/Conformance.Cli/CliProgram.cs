@@ -33,13 +33,15 @@ public static class CliProgram
             "run" => await RunCommand.ExecuteAsync(settings, output, error, cancel.Token),
             "plan" => await PlanCommand.ExecuteAsync(settings, output, error, cancel.Token),
             "serve-twin" => await ServeTwinCommand.ExecuteAsync(settings, output, error, cancel.Token),
+            "trace" => await TraceCommand.ExecuteAsync(args[1..], output, error),
+            "bench-catalogue" => await BenchCatalogueCommand.ExecuteAsync(settings, args[1..], output, error, cancel.Token),
             var other => await UnknownAsync(other, error),
         };
     }
 
     private static async Task<int> UnknownAsync(string? command, TextWriter error)
     {
-        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan or serve-twin");
+        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, trace or bench-catalogue");
         return Usage;
     }
 }
