@@ -32,15 +32,23 @@ public sealed class NotebookJobSteps(ScenarioWorld world, ScenarioContext scenar
     public void GivenCredentials(string secret) =>
         world.Job.Tweak(j => j.WithCredentials(secret), world.CanaryKeysOf(secret).ToArray());
 
-    [When("the notebook job runs")]
+    [When("the notebook job runs( again)")]
     public async Task WhenTheNotebookJobRuns()
     {
-        var name = "probe-" + Fixtures.Kube.Kube.RandomSuffix(6);
-        var spec = ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]);
-        var job = await world.Jobs.PublishProbeAsync(world.World.Notebooks, name, spec, world.Cancellation);
-        job = world.Job.Apply(job.WithImage(world.World.ValidatorImage));
+        var job = await PrepareAsync(world, scenario);
         world.Record(await world.Jobs.RunAsync(world.Namespace, job, JobDeadline, world.Cancellation));
     }
+
+    /// <summary>Publishes the probe notebook for the scenario's draft and returns the job to create (a new name each time).</summary>
+    internal static async Task<NotebookJob> PrepareAsync(ScenarioWorld world, ScenarioContext scenario)
+    {
+        var name = "probe-" + Fixtures.Kube.Kube.RandomSuffix(6);
+        var spec = world.Job.NextProbe(ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]));
+        var job = await world.Jobs.PublishProbeAsync(world.World.Notebooks, name, spec, world.Cancellation);
+        return world.Job.Apply(job.WithImage(world.World.ValidatorImage));
+    }
+
+    internal static TimeSpan Deadline => JobDeadline;
 
     [Then("the job succeeds")]
     public void ThenTheJobSucceeds()

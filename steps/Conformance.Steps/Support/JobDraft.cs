@@ -1,4 +1,5 @@
 using Conformance.Fixtures.Jobs;
+using Conformance.Fixtures.Probe;
 
 namespace Conformance.Steps.Support;
 
@@ -24,4 +25,25 @@ public sealed class JobDraft
     }
 
     public NotebookJob Apply(NotebookJob job) => _tweaks.Aggregate(job, (j, t) => t(j));
+
+    private readonly List<Func<ProbeSpec, ProbeSpec>> _probeTweaks = [];
+    private Func<ProbeSpec, ProbeSpec>? _nextStartOnly;
+
+    /// <summary>Changes what the probe notebook does (e.g. a failing last cell) for every job of the scenario.</summary>
+    public void TweakProbe(Func<ProbeSpec, ProbeSpec> tweak) => _probeTweaks.Add(tweak);
+
+    /// <summary>A probe change for the next job only (a hold: the job after it runs straight through).</summary>
+    public void TweakNextProbe(Func<ProbeSpec, ProbeSpec> tweak) => _nextStartOnly = tweak;
+
+    /// <summary>The probe for the next job; consumes a one-shot tweak.</summary>
+    public ProbeSpec NextProbe(ProbeSpec probe)
+    {
+        probe = _probeTweaks.Aggregate(probe, (p, t) => t(p));
+        if (_nextStartOnly is { } once)
+        {
+            probe = once(probe);
+            _nextStartOnly = null;
+        }
+        return probe;
+    }
 }

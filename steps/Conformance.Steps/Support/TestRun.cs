@@ -33,6 +33,9 @@ public static class TestRun
 
     public static NotebookJobs Jobs => new(Kube);
 
+    /// <summary>What the twin's controllers logged (null on live worlds, whose controllers run as pods).</summary>
+    public static Conformance.Environments.Twin.TwinLogBook? TwinLogs => (_environment as Conformance.Environments.Twin.TwinEnvironment)?.Logs;
+
     /// <summary>`never`, `on-failure` or `always` (CONFORMANCE_KEEP): whether scenario namespaces outlive the scenario.</summary>
     public static string Keep { get; } = Environment.GetEnvironmentVariable("CONFORMANCE_KEEP") is { Length: > 0 } k ? k : "never";
 
