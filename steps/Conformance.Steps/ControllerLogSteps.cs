@@ -12,8 +12,6 @@ namespace Conformance.Steps;
 [Binding]
 public sealed class ControllerLogSteps(ScenarioWorld world, ScenarioContext scenario)
 {
-    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-
     [Then("no canary appears in the controllers' logs since the scenario started")]
     public void ThenNoCanaryInControllerLogs()
     {
@@ -24,11 +22,11 @@ public sealed class ControllerLogSteps(ScenarioWorld world, ScenarioContext scen
             return;
         }
 
-        var lines = book.Lines(since: _started);
+        var lines = book.Lines(since: world.StartedAt);
         var text = string.Join("\n", lines.Select(l => $"{l.Time:O} [{l.Component}] {l.Text}"));
         var hits = new LeakScanner(TestRun.Ledger).ScanText(text, "twin controller logs");
         if (hits.Count > 0)
-            throw new StepFailedException($"secret values in the controllers' logs ({lines.Count} lines since {_started:O}):\n  " + string.Join("\n  ", hits));
+            throw new StepFailedException($"secret values in the controllers' logs ({lines.Count} lines since {world.StartedAt:O}):\n  " + string.Join("\n  ", hits));
         if (lines.Count == 0)
             throw new StepFailedException("the controllers logged nothing during the scenario: the log book is not wired, so this check proves nothing");
     }

@@ -17,6 +17,9 @@ public sealed class ScenarioWorld(ScenarioContext scenario)
     private readonly CanaryGenerator _generator = new(TestRun.Ledger);
     private string? _namespace;
 
+    /// <summary>When the scenario began (its world was made): the start of its time window in controller logs.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
     public World World => TestRun.World;
 
     public Kube Kube => TestRun.Kube;
