@@ -22,6 +22,9 @@ Options (environment variable in brackets):
   --fault NAME                   twin only: switch on a named fault (repeatable) [CONFORMANCE_TWIN_FAULTS, comma list]
   --plan                         print every container, manifest and Vault call the run would make; start nothing
   --serve-twin                   start the twin alone and keep it running (a playground for kubectl)
+  --trace [ARGS]                 regenerate docs/traceability.md (claims x scenarios x last verdicts); the rest of the
+                                   line goes to it: --results FILE | --no-results, --check, --strict
+  --bench-catalogue              run the catalogue on the twin; print its wall time and the ten slowest scenarios
   -h, --help                     this text
 
 Exit codes: 0 all scenarios passed (known defects reported as expected failures), 1 a scenario failed,
@@ -48,6 +51,7 @@ artifacts=${CONFORMANCE_ARTIFACTS:-}
 profile=${CONFORMANCE_OPERATOR_PROFILE:-upstream}
 faults=${CONFORMANCE_TWIN_FAULTS:-}
 mode=run
+trace_args=()
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -67,6 +71,8 @@ while [[ $# -gt 0 ]]; do
       set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
     --plan) mode=plan; shift ;;
     --serve-twin) mode=serve-twin; shift ;;
+    --trace) mode=trace; shift; trace_args=("$@"); break ;;
+    --bench-catalogue) mode=bench-catalogue; env_choice=twin; shift ;;
     *) die_usage "unknown option '$1'" ;;
   esac
 done
@@ -96,6 +102,12 @@ export CONFORMANCE_ENV=$env_choice CONFORMANCE_TAGS=$tags CONFORMANCE_KEEP=$keep
   CONFORMANCE_ARTIFACTS=$artifacts CONFORMANCE_OPERATOR_PROFILE=$profile CONFORMANCE_TWIN_FAULTS=$faults \
   CONFORMANCE_RUN_ID=$run_id
 
+if [[ "$mode" == trace ]]; then
+  # Only the CLI is needed: the generator parses features/ and docs/claims.yaml, it runs nothing.
+  dotnet build cli/Conformance.Cli -nologo -v quiet -clp:ErrorsOnly
+  exec dotnet cli/Conformance.Cli/bin/Debug/net10.0/Conformance.Cli.dll trace "${trace_args[@]}"
+fi
+
 echo "==> building the harness"
 dotnet build Conformance.sln -nologo -v quiet -clp:ErrorsOnly
 
@@ -103,6 +115,7 @@ cli=(dotnet cli/Conformance.Cli/bin/Debug/net10.0/Conformance.Cli.dll)
 case "$mode" in
   plan) exec "${cli[@]}" plan ;;
   serve-twin) exec "${cli[@]}" serve-twin ;;
+  bench-catalogue) exec "${cli[@]}" bench-catalogue ;;
 esac
 
 exec "${cli[@]}" run
