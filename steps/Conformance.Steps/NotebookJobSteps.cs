@@ -24,6 +24,9 @@ public sealed class NotebookJobSteps(ScenarioWorld world, ScenarioContext scenar
     public void GivenEnvFromConfigMapKey(string env, string configMap, string key) =>
         world.Job.Tweak(j => j.WithEnvFromConfigMapKey(env, configMap, key), env);
 
+    [Given("the notebook job sets env {string} to {string}")]
+    public void GivenEnvValue(string env, string value) => world.Job.Tweak(j => j.WithEnvValue(env, value), env);
+
     [Given("the notebook job takes envFrom Secret {string}")]
     public void GivenEnvFromSecret(string secret) =>
         world.Job.Tweak(j => j.WithEnvFromSecret(secret), world.CanaryKeysOf(secret).ToArray());
