@@ -32,8 +32,8 @@ public static class TraceCommand
 
         var root = RepositoryRoot.Find();
         var verdicts = noResults ? Verdicts.None("none (--no-results)")
-            : results is not null ? Verdicts.Read(Path.GetFullPath(results))
-            : NewestResults(root) is { } newest ? Verdicts.Read(newest)
+            : results is not null ? Verdicts.Read(Path.GetFullPath(results), Relative(root, Path.GetFullPath(results)))
+            : NewestResults(root) is { } newest ? Verdicts.Read(newest, Relative(root, newest))
             : Verdicts.None("none (no artifacts/*/runner-results.json yet; run ./run-e2e.sh first, or pass --results FILE)");
 
         Conformance.Traceability.Traceability trace;
@@ -73,6 +73,13 @@ public static class TraceCommand
             if (strict) return CliProgram.Failed;
         }
         return CliProgram.Passed;
+    }
+
+    // Paths inside the repository are shown relative to it: the report is committed.
+    private static string Relative(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative.Replace('\\', '/');
     }
 
     private static string? NewestResults(string root)

@@ -15,11 +15,11 @@ public sealed class Verdicts
 
     public static Verdicts None(string why) => new(why);
 
-    public static Verdicts Read(string resultsFile)
+    public static Verdicts Read(string resultsFile, string? display = null)
     {
         var json = JsonNode.Parse(File.ReadAllText(resultsFile))
                    ?? throw new InvalidDataException($"{resultsFile} is empty; pass the runner-results.json of a run");
-        var verdicts = new Verdicts($"{resultsFile} (run {(string?)json["runId"] ?? "?"}, started {(string?)json["startedAt"] ?? "?"})");
+        var verdicts = new Verdicts($"{display ?? resultsFile} (run {(string?)json["runId"] ?? "?"}, started {(string?)json["startedAt"] ?? "?"})");
         foreach (var s in json["scenarios"]?.AsArray().OfType<JsonObject>() ?? [])
         {
             var file = ((string?)s["featureUri"] ?? "").Replace('\\', '/');
