@@ -35,6 +35,9 @@ Options (environment variable in brackets):
   --merge DIR...                 one matrix report (matrix.md/.html/.json into --artifacts) from several legs'
                                    results.json: a row per leg, a column per tier (exit 1 when a leg is not qualified)
   --check                        validate the options, print the settings, and stop (nothing is built or started)
+  --trace [ARGS]                 regenerate docs/traceability.md (claims x scenarios x last verdicts); the rest of the
+                                   line goes to it: --results FILE | --no-results, --check, --strict
+  --bench-catalogue              run the catalogue on the twin; print its wall time and the ten slowest scenarios
   -h, --help                     this text
 
 Live worlds (k3s, existing): versions and endpoints, each also an environment variable (values are checked by the
@@ -95,6 +98,7 @@ declare -A live_vars=(
 )
 declare -A live_switches=([--reuse]=CONFORMANCE_REUSE [--install]=CONFORMANCE_INSTALL)
 live_set=()
+trace_args=()
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -121,6 +125,8 @@ while [[ $# -gt 0 ]]; do
       while [[ $# -gt 0 && "$1" != -* ]]; do positional+=("$1"); shift; done ;;
     --sensitivity) mode=sensitivity; shift ;;
     --list-faults) mode=faults; shift ;;
+    --trace) mode=trace; shift; trace_args=("$@"); break ;;
+    --bench-catalogue) mode=bench-catalogue; env_choice=twin; shift ;;
     *)
       flag=${1%%=*}
       if [[ -n "${live_vars[$flag]:-}" ]]; then
@@ -190,6 +196,12 @@ export CONFORMANCE_ENV=$env_choice CONFORMANCE_TAGS=$tags CONFORMANCE_KEEP=$keep
   CONFORMANCE_ARTIFACTS=$artifacts CONFORMANCE_OPERATOR_PROFILE=$profile CONFORMANCE_TWIN_FAULTS=$faults \
   CONFORMANCE_RUN_ID=$run_id CONFORMANCE_SENSITIVITY_PARALLEL=$parallel
 
+if [[ "$mode" == trace ]]; then
+  # Only the CLI is needed: the generator parses features/ and docs/claims.yaml, it runs nothing.
+  dotnet build cli/Conformance.Cli -nologo -v quiet -clp:ErrorsOnly
+  exec dotnet cli/Conformance.Cli/bin/Debug/net10.0/Conformance.Cli.dll trace "${trace_args[@]}"
+fi
+
 echo "==> building the harness"
 dotnet build Conformance.sln -nologo -v quiet -clp:ErrorsOnly
 
@@ -198,6 +210,7 @@ case "$mode" in
   serve-twin) exec "${cli[@]}" serve-twin ;;
   sensitivity) exec "${cli[@]}" sensitivity ;;
   faults) exec "${cli[@]}" faults ;;
+  bench-catalogue) exec "${cli[@]}" bench-catalogue ;;
 esac
 
 exec "${cli[@]}" run

@@ -37,13 +37,15 @@ public static class CliProgram
             "merge" => await MergeCommand.ExecuteAsync(args[1..], settings.Artifacts, output, error),
             "sensitivity" => await Sensitivity.SensitivityCommand.ExecuteAsync(settings, environment, output, error, cancel.Token),
             "faults" => await Sensitivity.FaultsCommand.ExecuteAsync(output),
+            "trace" => await TraceCommand.ExecuteAsync(args[1..], output, error),
+            "bench-catalogue" => await BenchCatalogueCommand.ExecuteAsync(settings, args[1..], output, error, cancel.Token),
             var other => await UnknownAsync(other, error),
         };
     }
 
     private static async Task<int> UnknownAsync(string? command, TextWriter error)
     {
-        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, compare, merge, sensitivity or faults");
+        await error.WriteLineAsync($"Conformance.Cli: unknown command '{command}'; expected run, plan, serve-twin, compare, merge, sensitivity, faults, trace or bench-catalogue");
         return Usage;
     }
 }

@@ -28,8 +28,8 @@ public sealed class LeakSteps(ScenarioWorld world, ScenarioContext scenario)
     [Then("no canary appears in the validation pod's spec")]
     public async Task ThenNotInThePodSpec()
     {
-        var pod = await world.Jobs.GetValidationPodAsync(world.Namespace, world.LastRun.Name, world.Cancellation)
-                  ?? throw new StepFailedException($"the validation pod {NotebookJobs.ValidationPodName(world.LastRun.Name)} is gone");
+        var pod = world.ObservedValidationPod ?? await world.Jobs.GetValidationPodAsync(world.Namespace, world.CurrentJob, world.Cancellation)
+                  ?? throw new StepFailedException($"the validation pod {NotebookJobs.ValidationPodName(world.CurrentJob)} is gone");
         AssertClean(JsonSerializer.Serialize(pod.Spec), $"pod {world.Namespace}/{pod.Metadata.Name} spec");
     }
 

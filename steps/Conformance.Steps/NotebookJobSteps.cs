@@ -24,6 +24,9 @@ public sealed class NotebookJobSteps(ScenarioWorld world, ScenarioContext scenar
     public void GivenEnvFromConfigMapKey(string env, string configMap, string key) =>
         world.Job.Tweak(j => j.WithEnvFromConfigMapKey(env, configMap, key), env);
 
+    [Given("the notebook job sets env {string} to {string}")]
+    public void GivenEnvValue(string env, string value) => world.Job.Tweak(j => j.WithEnvValue(env, value), env);
+
     [Given("the notebook job takes envFrom Secret {string}")]
     public void GivenEnvFromSecret(string secret) =>
         world.Job.Tweak(j => j.WithEnvFromSecret(secret), world.CanaryKeysOf(secret).ToArray());
@@ -32,15 +35,23 @@ public sealed class NotebookJobSteps(ScenarioWorld world, ScenarioContext scenar
     public void GivenCredentials(string secret) =>
         world.Job.Tweak(j => j.WithCredentials(secret), world.CanaryKeysOf(secret).ToArray());
 
-    [When("the notebook job runs")]
+    [When("the notebook job runs( again)")]
     public async Task WhenTheNotebookJobRuns()
     {
-        var name = "probe-" + Fixtures.Kube.Kube.RandomSuffix(6);
-        var spec = world.Job.ApplyProbe(ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]));
-        var job = await world.Jobs.PublishProbeAsync(world.World.Notebooks, name, spec, world.Cancellation);
-        job = world.Job.Apply(job.WithImage(world.World.ValidatorImage));
+        var job = await PrepareAsync(world, scenario);
         world.Record(await world.Jobs.RunAsync(world.Namespace, job, JobDeadline, world.Cancellation));
     }
+
+    /// <summary>Publishes the probe notebook for the scenario's draft and returns the job to create (a new name each time).</summary>
+    internal static async Task<NotebookJob> PrepareAsync(ScenarioWorld world, ScenarioContext scenario)
+    {
+        var name = "probe-" + Fixtures.Kube.Kube.RandomSuffix(6);
+        var spec = world.Job.NextProbe(ProbeSpec.For(scenario.Title).WithEnv([.. world.Job.EnvNames]));
+        var job = await world.Jobs.PublishProbeAsync(world.World.Notebooks, name, spec, world.Cancellation);
+        return world.Job.Apply(job.WithImage(world.World.ValidatorImage));
+    }
+
+    internal static TimeSpan Deadline => JobDeadline;
 
     [Then("the job succeeds")]
     public void ThenTheJobSucceeds()

@@ -27,8 +27,23 @@ public sealed class JobDraft
 
     public NotebookJob Apply(NotebookJob job) => _tweaks.Aggregate(job, (j, t) => t(j));
 
-    /// <summary>Asks the probe notebook to look at more than env vars (files, export files, a Postgres login).</summary>
+    private Func<ProbeSpec, ProbeSpec>? _nextStartOnly;
+
+    /// <summary>Changes what the probe notebook does (e.g. a failing last cell) for every job of the scenario.</summary>
     public void TweakProbe(Func<ProbeSpec, ProbeSpec> tweak) => _probeTweaks.Add(tweak);
 
-    public ProbeSpec ApplyProbe(ProbeSpec spec) => _probeTweaks.Aggregate(spec, (s, t) => t(s));
+    /// <summary>A probe change for the next job only (a hold: the job after it runs straight through).</summary>
+    public void TweakNextProbe(Func<ProbeSpec, ProbeSpec> tweak) => _nextStartOnly = tweak;
+
+    /// <summary>The probe for the next job; consumes a one-shot tweak.</summary>
+    public ProbeSpec NextProbe(ProbeSpec probe)
+    {
+        probe = _probeTweaks.Aggregate(probe, (p, t) => t(p));
+        if (_nextStartOnly is { } once)
+        {
+            probe = once(probe);
+            _nextStartOnly = null;
+        }
+        return probe;
+    }
 }

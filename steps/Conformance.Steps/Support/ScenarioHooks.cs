@@ -92,6 +92,9 @@ public sealed class ScenarioHooks(ScenarioContext scenario, ScenarioWorld world)
             return;
         }
 
-        await world.Kube.DeleteNamespaceAsync(world.Namespace, TimeSpan.FromMinutes(2), CancellationToken.None);
+        foreach (var ns in world.OtherNamespaces.Prepend(world.Namespace))
+        {
+            await world.Kube.DeleteNamespaceAsync(ns, TimeSpan.FromMinutes(2), CancellationToken.None);
+        }
     }
 }

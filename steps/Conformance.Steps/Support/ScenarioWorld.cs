@@ -72,7 +72,52 @@ public sealed class ScenarioWorld(ScenarioContext scenario)
 
     public IReadOnlyCollection<SecretValue> AllCanaries => _canaries.Values;
 
-    public void Record(NotebookJobRun run) => _lastRun = run;
+    public void Record(NotebookJobRun run)
+    {
+        _lastRun = run;
+        CurrentJob = run.Name;
+    }
+
+    /// <summary>The job created last (running or done), for steps that look at it before it ends.</summary>
+    public string CurrentJob
+    {
+        get => _currentJob ?? throw new InvalidOperationException("no notebook job was created in this scenario yet ('When the notebook job starts' or '... runs')");
+        set => _currentJob = value;
+    }
+
+    private string? _currentJob;
+    private readonly Dictionary<(string Secret, string Key), SecretValue> _previous = [];
+
+    /// <summary>Replaces a canary with a new one (a rotation); the old one stays known as the previous value.</summary>
+    public SecretValue RotateCanary(string secret, string key)
+    {
+        _previous[(secret, key)] = Canary(secret, key);
+        var next = _generator.Next($"canary {secret}/{key} (rotated)");
+        _canaries[(secret, key)] = next;
+        return next;
+    }
+
+    public SecretValue PreviousCanary(string secret, string key) =>
+        _previous.TryGetValue((secret, key), out var value)
+            ? value
+            : throw new InvalidOperationException($"Secret \"{secret}\" key \"{key}\" was not rotated in this scenario");
+
+    /// <summary>The canaries currently written under one Secret (all keys), e.g. to re-apply it after a rotation.</summary>
+    public IReadOnlyDictionary<string, SecretValue> CanariesOf(string secret) =>
+        _canaries.Where(c => c.Key.Secret == secret).ToDictionary(c => c.Key.Key, c => c.Value, StringComparer.Ordinal);
+
+    /// <summary>The validation pod as a step last saw it, for checks that must not race the operator's retries.</summary>
+    public k8s.Models.V1Pod? ObservedValidationPod { get; set; }
+
+    /// <summary>Namespaces besides <see cref="Namespace"/> the scenario created; deleted with it.</summary>
+    public List<string> OtherNamespaces { get; } = [];
+
+    public async Task<string> CreateOtherNamespaceAsync()
+    {
+        var name = await Kube.CreateNamespaceAsync("conf-other", scenario.Title, Cancellation);
+        OtherNamespaces.Add(name);
+        return name;
+    }
 
     /// <summary>What the scenario saw happen and when; attached for the report's timeline when not empty.</summary>
     public Timeline Timeline { get; } = new();

@@ -389,7 +389,10 @@ public sealed class NotebookOperator : IAsyncDisposable
         {
             var password = data.TryGetValue("password", out var p) ? p : data.TryGetValue("token", out var t) ? t : null;
             if (password is null) throw new PodCreationException("failed to resolve Git credentials: HTTPS credentials require 'password' or 'token' key in secret");
-            return new GitCredentials("https", Encoding.UTF8.GetString(user), Encoding.UTF8.GetString(password));
+            return new GitCredentials("https", Encoding.UTF8.GetString(user), Encoding.UTF8.GetString(password))
+            {
+                SecretName = secretName, PasswordKey = data.ContainsKey("password") ? "password" : "token",
+            };
         }
         throw new PodCreationException($"failed to resolve Git credentials: secret {secretName} does not contain recognized credential format (ssh-privatekey or username+password/token)");
     }

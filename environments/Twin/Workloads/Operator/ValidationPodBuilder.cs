@@ -6,6 +6,11 @@ namespace Conformance.Twin.Workloads.Operator;
 /// <summary>Git credentials resolved from spec.notebook.git.credentialsSecret (reference/operator.md §2.3).</summary>
 public sealed record GitCredentials(string Type, string? Username = null, string? Password = null, string? SshKey = null)
 {
+    /// <summary>The Secret the HTTPS credentials came from and the key of the password (password or token).</summary>
+    public string? SecretName { get; init; }
+
+    public string? PasswordKey { get; init; }
+
     public static readonly GitCredentials None = new("none");
 }
 
@@ -82,8 +87,12 @@ public static class ValidationPodBuilder
     {
         var git = job.Spec.Notebook.Git;
         var path = job.Spec.Notebook.Path;
+        // contract (ADR-014 §Consequences "Security: best practices built-in"): HTTPS credentials reach git through
+        // env secretKeyRefs and a credential helper, so the pod spec holds references only, never the token.
+        var helperCredentials = options.Profile == OperatorProfile.Contract && creds.Type == "https";
         var script = creds.Type switch
         {
+            "https" when helperCredentials => ValidationScripts.HttpsCloneWithCredentialEnv(git.Url, git.Ref, path),
             // §2.3: username:password is spliced into an https:// URL inside the command (a known defect, kept)
             "https" => ValidationScripts.HttpsClone(
                 ReplaceFirst(git.Url, "https://", $"https://{creds.Username}:{creds.Password}@"), git.Ref, path),
@@ -93,6 +102,11 @@ public static class ValidationPodBuilder
         var env = new List<V1EnvVar> { new() { Name = "HOME", Value = "/tmp" } }; // §2.2 git-clone env HOME=/tmp
         // §2.3: the SSH key is a plain env value in the pod spec
         if (creds.Type == "ssh") env.Add(new V1EnvVar { Name = "SSH_PRIVATE_KEY", Value = creds.SshKey });
+        if (helperCredentials)
+        {
+            env.Add(SecretEnv("GIT_USERNAME", creds.SecretName!, "username"));
+            env.Add(SecretEnv("GIT_PASSWORD", creds.SecretName!, creds.PasswordKey!));
+        }
         return new V1Container
         {
             Name = "git-clone",
@@ -108,6 +122,12 @@ public static class ValidationPodBuilder
             Env = env,
         };
     }
+
+    private static V1EnvVar SecretEnv(string name, string secret, string key) => new()
+    {
+        Name = name,
+        ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } },
+    };
 
     private static V1Container ValidatorContainer(NotebookValidationJob job, OperatorOptions options)
     {

@@ -34,6 +34,21 @@ internal static class ValidationScripts
         {{NotebookCheck(notebookPath)}}
         """;
 
+    /// <summary>
+    /// contract profile only: the HTTPS clone with the credentials in env (GIT_USERNAME, GIT_PASSWORD from secretKeyRefs)
+    /// handed to git by a credential helper, so neither the URL nor the command holds them. Failure exits 1, as in §2.3.
+    /// </summary>
+    public static string HttpsCloneWithCredentialEnv(string url, string gitRef, string notebookPath) => $$"""
+
+        set -e
+        echo "Cloning repository (HTTPS, credentials from env)..."
+        export GIT_TERMINAL_PROMPT=0
+        git -c credential.helper='!f() { echo "username=$GIT_USERNAME"; echo "password=$GIT_PASSWORD"; }; f' clone --depth 1 --branch {{gitRef}} "{{url}}" /workspace/repo 2>&1 || { echo "Git clone failed"; exit 1; }
+        echo "Clone successful"
+        ls -la /workspace/repo
+        {{NotebookCheck(notebookPath)}}
+        """;
+
     /// <summary>§2.3 SSH clone: the key comes in as env SSH_PRIVATE_KEY, host keys are not checked.</summary>
     public static string SshClone(string url, string gitRef, string notebookPath) => $"""
 
