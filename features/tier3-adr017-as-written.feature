@@ -7,11 +7,12 @@ Feature: Tier 3 - ADR-017 exactly as written: Vault annotations on the ServiceAc
   ADR-017 and ADR-014 put the injector's annotations on the ServiceAccount the NotebookValidationJob names and expect
   the Vault Agent sidecar to render /vault/secrets/db into the validation pod. The injector reads annotations from
   the pod only, and the operator puts none there, so nothing is injected: the scenario states the documents' claim
-  and is a known defect of the documents, under either operator profile.
+  and is a known defect of the documents, under either operator profile (@document-defect: left out of the contract
+  profile's all-green bar and of the sensitivity run's clean run).
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the ServiceAccount's annotations make the sidecar inject /vault/secrets/db
   # ADR-017 §How Vault Agent Sidecar Works: the notebook reads credentials from /vault/secrets/db
-  @us-12 @known-defect:adr017-serviceaccount-annotations
+  @us-12 @known-defect:adr017-serviceaccount-annotations @document-defect
   Scenario: US-12: a job whose ServiceAccount carries ADR-017's annotations gets Vault credentials in /vault/secrets/db
     Given a fresh namespace
     And a Postgres schema for the scenario with a table its database roles may read and one they may not
