@@ -1,6 +1,6 @@
 # ADR-016 §Issue: ExternalSecret not syncing: a misconfigured store or an unreachable backend shows as an error on the ExternalSecret
 # GUIDE §External Secrets Not Syncing: the ExternalSecret's status shows SecretSyncedError
-# GUIDE §Secret Not Found: a job whose Secret was never synced fails with the Secret's name
+# Note: GUIDE §Secret Not Found (a job whose Secret was never synced fails with the Secret's name) is cited by the wrong-credentials scenario
 # reference/eso.md §1 (v1 CRD schema), §4 (markAsFailed, flood gate)
 @tier2 @eso @negative
 Feature: Tier 2 - bad input and broken stores fail clearly
@@ -18,7 +18,7 @@ Feature: Tier 2 - bad input and broken stores fail clearly
 
   # ADR-016 §Issue: ExternalSecret not syncing: wrong credentials give an error on the ExternalSecret
   # GUIDE §External Secrets Not Syncing: status shows SecretSyncedError
-  # GUIDE §Secret Not Found: the consuming job fails naming the Secret
+  # GUIDE §Secret Not Found [guide-secret-not-found]: the consuming job fails naming the Secret
   Scenario Outline: A store with wrong credentials gives SecretSyncedError and the job fails instead of running without values (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "password"
     And a SecretStore "store" for <provider> with wrong credentials

@@ -1,5 +1,5 @@
 # ADR-016 §External Secrets Operator (ESO): a ClusterSecretStore is a cluster-scoped connection to an external store
-# ADR-016 §Pattern: AWS Secrets Manager: a cluster admin creates the ClusterSecretStore, users create ExternalSecrets
+# Note: ADR-016 §Pattern: AWS Secrets Manager (a cluster admin creates the ClusterSecretStore, users create ExternalSecrets) is cited by the ClusterSecretStore scenario
 # ADR-002 §ClusterSecretStore Resources: the Vault ClusterSecretStore logs in with Kubernetes auth as a service account
 # GUIDE §Example: HashiCorp Vault: SecretStore with path secret, version v2, Kubernetes auth
 # reference/eso.md §3a (static keys), §3b (Vault token and Kubernetes auth), §4 (store Ready, flood gate)
@@ -13,7 +13,7 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Pattern: AWS Secrets Manager: one ClusterSecretStore, ExternalSecrets in user namespaces
+  # ADR-016 §Pattern: AWS Secrets Manager [adr016-aws-pattern]: one ClusterSecretStore, ExternalSecrets with property extraction in user namespaces
   # ADR-002 §ClusterSecretStore Resources: ClusterSecretStores shared across namespaces
   Scenario Outline: One ClusterSecretStore serves ExternalSecrets in two namespaces (<provider>)
     Given remote secret "shared/api" in <provider> holds generated canaries under "token"

@@ -1,7 +1,8 @@
-# ADR-016 §Decision: External Secrets Operator is the Tier 2 pattern for enterprise secret management
-# ADR-016 §Pattern: AWS Secrets Manager: an ExternalSecret maps remote keys and JSON properties into a Kubernetes Secret the job reads as env
+# ADR-016 §External Secrets Operator (ESO) [adr016-sync]: ESO, the Tier 2 pattern, syncs secrets from external stores into Kubernetes Secrets
+# Note: ADR-016 §Pattern: AWS Secrets Manager (an ExternalSecret maps remote keys and JSON properties into a Secret the job reads as env) is cited by the first-sync scenario
 # ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): Vault KV v2 reaches Kubernetes Secrets through ESO
-# GUIDE §External Secrets Operator (Recommended): ESO syncs secrets from AWS Secrets Manager or Vault into Kubernetes
+# GUIDE §External Secrets Operator (Recommended) [guide-eso-sync]: ESO syncs secrets into Kubernetes
+# GUIDE §Supported Backends [guide-backends-local]: from AWS Secrets Manager and from Vault (every scenario runs both)
 # reference/eso.md §3 (providers), §4 (status), §5 (ESO's e2e cases SimpleDataSync, JSONDataWithProperty, JSONDataFromSync)
 @tier2 @eso
 Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
@@ -13,8 +14,8 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Pattern: AWS Secrets Manager: data[].remoteRef key + property land under the Secret keys the job references
-  # ADR-016 §Architecture: the NotebookValidationJob reads the synced Secret as env vars
+  # ADR-016 §Pattern: AWS Secrets Manager [adr016-aws-pattern]: data[].remoteRef key + property land under the Secret keys the job references
+  # ADR-016 §Architecture [adr016-always-up-to-date]: the NotebookValidationJob reads the synced Secret as env vars
   # ADR-016 §Neutral: the operator needs no change, the job just references the Kubernetes Secret
   Scenario Outline: First sync writes JSON properties into the Secret and the job sees them (<provider>)
     Given remote secret "notebook/aws" in <provider> holds generated canaries under "access_key_id" and "secret_access_key"

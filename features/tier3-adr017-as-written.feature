@@ -10,7 +10,7 @@ Feature: Tier 3 - ADR-017 exactly as written: Vault annotations on the ServiceAc
   and is a known defect of the documents, under either operator profile.
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the ServiceAccount's annotations make the sidecar inject /vault/secrets/db
-  # ADR-017 §How Vault Agent Sidecar Works: the notebook reads credentials from /vault/secrets/db
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-lifecycle]: the agent renders /vault/secrets/db before the notebook reads it
   @us-12 @known-defect:adr017-serviceaccount-annotations
   Scenario: US-12: a job whose ServiceAccount carries ADR-017's annotations gets Vault credentials in /vault/secrets/db
     Given a fresh namespace

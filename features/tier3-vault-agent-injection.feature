@@ -1,5 +1,5 @@
 # ADR-017 §Decision: the Vault Agent sidecar authenticates with the pod's ServiceAccount and renders dynamic secrets into /vault/secrets
-# ADR-017 §How Vault Agent Sidecar Works: renewal before expiry, fresh credentials, revocation when the pod terminates
+# Note: ADR-017 §How Vault Agent Sidecar Works (renewal before expiry, fresh credentials, revocation when the pod terminates) is cited scenario by scenario below
 # ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials through the Vault Agent sidecar
 # reference/vault.md §1.1 (annotations are read from the pod only), §2.1 (renewal, re-fetch), §2.5 (revocation, the init lease)
 # reference/operator.md §1.1: podConfig has no field for pod annotations and v1.0.8 copies none from the job
@@ -33,7 +33,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the notebook saw DB_HOST, DB_PORT and DB_NAME in "/vault/secrets/db" pointing at this world's Postgres
     And the notebook logged in to Postgres and read the granted table
 
-  # ADR-014 §Tier 3: "Best security posture"; ADR-014 §Consequences: least-privilege access
+  # ADR-014 §Positive [adr014-least-privilege]: least-privilege access (ADR-014 §Tier 3: "Best security posture")
   # ADR-014 §User Stories: US-13 "I need to enforce least-privilege access to secrets"
   @us-13 @security
   Scenario: US-13: the injected credentials read the granted table and nothing more
@@ -44,8 +44,8 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     When the probe pod runs its notebook within 60 seconds
     Then the notebook logged in to Postgres but was refused the restricted table
 
-  # ADR-017 §How Vault Agent Sidecar Works: "Lease renewal: Vault Agent automatically renews leases before expiry"
-  # ADR-017 §Vault Agent Sidecar Pattern: the sidecar automatically renews leases
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-renew-at-80]: "Lease renewal: Vault Agent automatically renews leases before expiry"
+  # ADR-017 §Architecture [adr017-renew-before-expiry]: the sidecar automatically renews leases
   @lifecycle
   Scenario: The sidecar renews the lease before it expires, and Postgres sees VALID UNTIL move
     Given a Vault database role "short" with default_ttl 4s and max_ttl 60s
@@ -112,7 +112,8 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the probe pod is deleted and gone within 30 seconds
     Then every lease of database role "kept" is still there once the pod is gone, with its Postgres user
 
-  # ADR-017 §How Vault Agent Sidecar Works: "Lease renewal: Vault Agent automatically renews leases before expiry"; "Pod terminates: Vault Agent revokes leases"
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-renew-at-80]: "Lease renewal: Vault Agent automatically renews leases before expiry" (does not hold here)
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-revoke-on-termination]: "Pod terminates: Vault Agent revokes leases" (does not hold here)
   # reference/vault.md §1.2: agent-pre-populate-only (the injector's advice for Jobs) adds no sidecar, so nothing renews or revokes
   # The document's claims do NOT hold here: this scenario asserts what really happens to a job's credentials.
   @lifecycle

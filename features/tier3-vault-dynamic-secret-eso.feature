@@ -1,4 +1,4 @@
-# ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): "Vault provides dynamic credentials"; ESO is the sync path
+# ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets) [adr002-production-vault]: Vault is the store, ESO is the sync path
 # ADR-017 §Alternatives Considered, Alternative 3: "ESO can sync from Vault, but secrets are static (not dynamic)"
 # ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials for the notebook
 # reference/eso.md: VaultDynamicSecret generator (generators.external-secrets.io/v1alpha1) through dataFrom[].sourceRef.generatorRef
