@@ -20,6 +20,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the rendered /vault/secrets/db holds export lines the notebook uses to connect
   # ADR-014 §User Stories: US-11 "I need my notebook to query a database for feature engineering"
+  # ADR-017 §Vault Agent Sidecar Pattern [adr017-agent-pattern]: the agent logs in as the pod's ServiceAccount and renders into a shared volume the notebook reads
   @us-11 @us-12
   Scenario: US-11: the notebook logs in to Postgres with the credentials Vault Agent rendered
     Given a Vault database role "readonly" with default_ttl 30s and max_ttl 60s
@@ -55,8 +56,9 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 15 seconds a lease of database role "short" is renewed, its expire_time moving later at least 2 times
     And within 10 seconds the VALID UNTIL of a Postgres user from database role "short" moves later
 
-  # ADR-017 §Consequences: "Audit trail: Vault logs all credential generation and usage"
-  # ADR-017 §Context: "Audit trail: Vault logs all credential generation"
+  # ADR-017 §Consequences [adr017-audit]: "Audit trail: Vault logs all credential generation and usage"
+  # ADR-002 §Positive [adr002-central-audit]: Vault provides the audit trail
+  # GUIDE §Security Best Practices [guide-audit-logging]: audit logging records secret access
   # reference/vault.md §3.7: expected agent traffic in the audit log: database/creds/<role> (read), sys/leases/renew (update)
   @lifecycle @needs:vault-audit
   Scenario: Vault's audit log records the pod's credential reads and lease renewals under its ServiceAccount
@@ -85,7 +87,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And within 10 seconds the first Postgres user from database role "capped" is dropped
 
   # ADR-017 §How Vault Agent Sidecar Works: "Pod terminates: Vault Agent revokes leases"
-  # ADR-017 §Consequences: "Automatic revocation: Credentials revoked when pod terminates"
+  # Note: ADR-017 §Positive: "Automatic revocation: Credentials revoked when pod terminates" (the same promise)
   # reference/vault.md §2.5: the sidecar's preStop revokes its token (agent-revoke-on-shutdown); the init container's lease is not revoked
   @lifecycle
   Scenario: With agent-revoke-on-shutdown, deleting the pod revokes the sidecar's lease, while the init container's lease outlives the pod
@@ -100,7 +102,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 10 seconds the renewed lease of database role "revocable" is gone and one of its Postgres users dropped
     And the lease the init container took for database role "revocable" is still there, never renewed, with its Postgres user
 
-  # ADR-017 §Consequences: "Automatic revocation: Credentials revoked when pod terminates" (ADR-017's annotations do not ask for it)
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-revoke-on-termination]: "Pod terminates: Vault Agent revokes leases" (does not hold with ADR-017's annotations, which do not ask for it)
   # reference/vault.md §1.2: agent-revoke-on-shutdown defaults to false, so without it the credentials outlive the pod
   @lifecycle
   Scenario: Without agent-revoke-on-shutdown, every lease and user outlives the pod until its TTL

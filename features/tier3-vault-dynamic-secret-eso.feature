@@ -11,6 +11,8 @@ Feature: Tier 3 through ESO - a VaultDynamicSecret generator feeds dynamic datab
   neither renews nor revokes the lease: the credentials live for the role's TTL.
 
   # ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): dynamic database credentials reach workloads through ESO
+  # ADR-014 §Neutral [adr014-no-code-changes]: the unchanged operator takes dynamic credentials through spec.podConfig.env
+  # ADR-002 §Why External Secrets Operator [adr002-per-pod-config]: ESO needs no per-pod configuration (the job has only env references)
   # ADR-014 §User Stories: US-12 "I need to integrate with our enterprise secret store (Vault)"
   @us-12 @us-11
   Scenario: US-12: dynamic database credentials from Vault reach the notebook through ESO and log in to Postgres
