@@ -1,6 +1,6 @@
-# ADR-017 §Decision: the Vault Agent sidecar authenticates with the pod's ServiceAccount and renders dynamic secrets into /vault/secrets
+# Note: ADR-017 §Decision: the Vault Agent sidecar authenticates with the pod's ServiceAccount and renders dynamic secrets into /vault/secrets (annotations on the pod, not the ServiceAccount)
 # Note: ADR-017 §How Vault Agent Sidecar Works (renewal before expiry, fresh credentials, revocation when the pod terminates) is cited scenario by scenario below
-# ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials through the Vault Agent sidecar
+# Note: ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials through the Vault Agent sidecar (cited by the max_ttl scenario)
 # reference/vault.md §1.1 (annotations are read from the pod only), §2.1 (renewal, re-fetch), §2.5 (revocation, the init lease)
 # reference/operator.md §1.1: podConfig has no field for pod annotations and v1.0.8 copies none from the job
 @tier3 @vault @needs:vault-database
@@ -20,6 +20,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the rendered /vault/secrets/db holds export lines the notebook uses to connect
   # ADR-014 §User Stories: US-11 "I need my notebook to query a database for feature engineering"
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-lifecycle]: the init container renders /vault/secrets/db before the notebook reads it
   # ADR-017 §Vault Agent Sidecar Pattern [adr017-agent-pattern]: the agent logs in as the pod's ServiceAccount and renders into a shared volume the notebook reads
   @us-11 @us-12
   Scenario: US-11: the notebook logs in to Postgres with the credentials Vault Agent rendered
@@ -69,6 +70,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 10 seconds the Vault audit log shows ServiceAccount "notebook-sa" reading the credentials of database role "audited" and renewing their lease
 
   # ADR-017 §How Vault Agent Sidecar Works: "If renewal fails, fetches new credentials"; "Notebook always has valid credentials"
+  # ADR-014 §Tier 3: Vault Dynamic Secrets [adr014-tier3-short-lived]: short-lived credentials rotated automatically, the old user dropped
   # reference/vault.md §2.1: once renewals are capped at max_ttl the agent reads new credentials and re-renders
   # agent-pre-populate "false" keeps one agent (no init container) so the file changes only when the sidecar re-fetches
   @lifecycle

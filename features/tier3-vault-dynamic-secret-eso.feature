@@ -1,6 +1,6 @@
 # ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets) [adr002-production-vault]: Vault is the store, ESO is the sync path
 # ADR-017 §Alternatives Considered, Alternative 3: "ESO can sync from Vault, but secrets are static (not dynamic)"
-# ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials for the notebook
+# Note: ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic credentials for the notebook (their expiry is not checked here)
 # reference/eso.md: VaultDynamicSecret generator (generators.external-secrets.io/v1alpha1) through dataFrom[].sourceRef.generatorRef
 @tier3 @vault @eso @needs:vault-database
 Feature: Tier 3 through ESO - a VaultDynamicSecret generator feeds dynamic database credentials to the operator's job
