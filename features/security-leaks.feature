@@ -18,13 +18,13 @@ Feature: Secret values stay out of controller logs and pod specs
     And the notebook job takes envFrom Secret "notebook-env"
     When the notebook job runs
     Then the job succeeds
-    And no canary appears in the controllers' logs since the scenario started
+    And no canary appears in the controller logs
 
   Scenario: No secret value appears in the controllers' logs when a job fails on a missing key
     Given the notebook job takes env "AWS_SESSION_TOKEN" from Secret "aws-credentials" key "session-token"
     When the notebook job runs
     Then the job fails
-    And no canary appears in the controllers' logs since the scenario started
+    And no canary appears in the controller logs
 
   # reference/operator.md §2.3: v1.0.8 splices username:token into the https URL inside the git-clone command
   @known-defect:git-token-in-init-command

@@ -1,5 +1,5 @@
-# ADR-016 §Issue: ExternalSecret not syncing: a secret missing in the external store shows as an error on the ExternalSecret
-# ADR-002 §Risks and Mitigations: when the backend is unavailable, the synced Secret remains in Kubernetes
+# Note: ADR-016 §Issue: ExternalSecret not syncing (a secret missing in the external store shows as an error) is cited by the Retain and soft-delete scenarios
+# Note: ADR-002 §Risks and Mitigations (the synced Secret remains in Kubernetes when nothing can be synced) is cited by the Retain scenario only
 # reference/eso.md §4 (deletionPolicy Retain, Delete, Merge; the AWS soft-delete gotcha), §6.2 (#4560)
 @tier2 @eso @lifecycle
 Feature: Tier 2 - what happens to the Secret when the remote secret is deleted
@@ -11,8 +11,8 @@ Feature: Tier 2 - what happens to the Secret when the remote secret is deleted
   Background:
     Given a fresh namespace
 
-  # ADR-002 §Risks and Mitigations: the synced Secret remains when the backend loses it (deletionPolicy Retain, the default)
-  # ADR-016 §Issue: ExternalSecret not syncing: the ExternalSecret shows the error
+  # ADR-002 §Risks and Mitigations [adr002-eso-unavailable]: the synced Secret remains in Kubernetes when ESO cannot sync it (here the backend lost it, deletionPolicy Retain)
+  # ADR-016 §Issue: ExternalSecret not syncing [adr016-not-syncing]: the ExternalSecret shows the error
   Scenario Outline: Under deletionPolicy Retain the Secret keeps its last value and the ExternalSecret reports the error (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "password"
     And a SecretStore "store" for <provider>
@@ -84,6 +84,7 @@ Feature: Tier 2 - what happens to the Secret when the remote secret is deleted
       | provider |
       | vault    |
 
+  # ADR-016 §Issue: ExternalSecret not syncing [adr016-not-syncing]: the ExternalSecret shows the error
   # reference/eso.md §4 gotcha, §6.2 (#4560): a secret pending deletion answers InvalidRequestException, which ESO
   # >= 0.18 does not treat as "missing": the Secret stays and the ExternalSecret reports SecretSyncedError, even under Delete
   @aws @needs:aws @negative

@@ -1,6 +1,5 @@
-# ADR-016 §Issue: ExternalSecret not syncing: a misconfigured store or an unreachable backend shows as an error on the ExternalSecret
-# GUIDE §External Secrets Not Syncing: the ExternalSecret's status shows SecretSyncedError
-# GUIDE §Secret Not Found: a job whose Secret was never synced fails with the Secret's name
+# Note: ADR-016 §Issue: ExternalSecret not syncing and GUIDE §External Secrets Not Syncing (a misconfigured store or an unreachable backend shows SecretSyncedError) are cited by the store scenarios
+# Note: GUIDE §Secret Not Found (a job whose Secret was never synced fails with the Secret's name) is cited by the wrong-credentials scenario
 # reference/eso.md §1 (v1 CRD schema), §4 (markAsFailed, flood gate)
 @tier2 @eso @negative
 Feature: Tier 2 - bad input and broken stores fail clearly
@@ -16,9 +15,9 @@ Feature: Tier 2 - bad input and broken stores fail clearly
     When an ExternalSecret "db" with "spec.target.creationPolicy" set to "Owned" is submitted
     Then the API server rejects it with a message naming "spec.target.creationPolicy"
 
-  # ADR-016 §Issue: ExternalSecret not syncing: wrong credentials give an error on the ExternalSecret
-  # GUIDE §External Secrets Not Syncing: status shows SecretSyncedError
-  # GUIDE §Secret Not Found: the consuming job fails naming the Secret
+  # ADR-016 §Issue: ExternalSecret not syncing [adr016-not-syncing]: wrong credentials give an error on the ExternalSecret
+  # GUIDE §External Secrets Not Syncing [guide-eso-synced-error]: status shows SecretSyncedError
+  # GUIDE §Secret Not Found [guide-secret-not-found]: the consuming job fails naming the Secret
   Scenario Outline: A store with wrong credentials gives SecretSyncedError and the job fails instead of running without values (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "password"
     And a SecretStore "store" for <provider> with wrong credentials
@@ -43,7 +42,8 @@ Feature: Tier 2 - bad input and broken stores fail clearly
       | provider |
       | vault    |
 
-  # ADR-016 §Issue: ExternalSecret not syncing: network connectivity issues
+  # ADR-016 §Issue: ExternalSecret not syncing [adr016-not-syncing]: network connectivity issues
+  # GUIDE §External Secrets Not Syncing [guide-eso-synced-error]: status shows SecretSyncedError
   @vault
   Scenario: An unreachable Vault leaves the store not Ready and the ExternalSecret at SecretSyncedError
     Given a SecretStore "store" for vault at an address where nothing listens

@@ -1,4 +1,4 @@
-# ADR-016 §Issue: Secrets not refreshing: refreshInterval and status.refreshTime decide when a rotation arrives
+# Note: ADR-016 §Issue: Secrets not refreshing: refreshInterval decides when a rotation arrives (status.refreshTime is not checked here)
 # ADR-016 §Negative: Latency: secrets are synced on schedule, not in real time
 # reference/eso.md §4 (shouldRefresh, force sync, refreshInterval 0), §6.4 (#4167)
 @tier2 @eso @lifecycle
@@ -9,7 +9,7 @@ Feature: Tier 2 - forcing a sync, and refreshInterval 0
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Issue: Secrets not refreshing: a sync can be forced without waiting for refreshInterval
+  # Note: ADR-016 §Issue: Secrets not refreshing: a sync can be forced without waiting for refreshInterval (no claim of the register)
   # reference/eso.md §4: any annotation change forces a sync (docs "Manual Refresh")
   Scenario Outline: Changing an annotation forces a sync long before refreshInterval (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "password"

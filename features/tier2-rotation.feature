@@ -1,5 +1,6 @@
-# ADR-016 §Positive: Automatic Refresh: ESO refreshes synced Secrets on its refreshInterval
-# ADR-016 §Issue: Secrets not refreshing: refreshInterval and status.refreshTime decide when a rotation arrives
+# ADR-016 §External Secrets Operator (ESO) [adr016-refresh-schedule]: ESO refreshes synced Secrets on a schedule (ADR-016 §Positive: Automatic Refresh)
+# ADR-014 §Tier 2: External Secrets Operator (ESO) [adr014-tier2-refresh]: automatic refresh at a configurable interval
+# Note: ADR-016 §Issue: Secrets not refreshing: refreshInterval decides when a rotation arrives (status.refreshTime is not checked here)
 # ADR-002 §Positive: Automatic rotation: refreshInterval keeps secrets current
 # GUIDE §Automated Rotation: with ESO, secrets are refreshed based on refreshInterval
 # GUIDE §Rotating Admin Token: rotate in the external store; new pods (here: the next job) pick up the new value
@@ -13,7 +14,7 @@ Feature: Tier 2 - a rotated remote value reaches the Secret and the next job
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Positive: Automatic Refresh: a rotation reaches the Secret within refreshInterval
+  # ADR-016 §Architecture [adr016-refresh-interval]: a rotation reaches the Secret within refreshInterval (ADR-016 §Positive: Automatic Refresh)
   # GUIDE §Rotating Admin Token: the next workload sees the rotated value
   Scenario Outline: A rotated value reaches the Secret within refreshInterval and the next job sees it (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "password"

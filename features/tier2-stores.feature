@@ -1,7 +1,6 @@
-# ADR-016 §External Secrets Operator (ESO): a ClusterSecretStore is a cluster-scoped connection to an external store
-# ADR-016 §Pattern: AWS Secrets Manager: a cluster admin creates the ClusterSecretStore, users create ExternalSecrets
-# ADR-002 §ClusterSecretStore Resources: the Vault ClusterSecretStore logs in with Kubernetes auth as a service account
-# GUIDE §Example: HashiCorp Vault: SecretStore with path secret, version v2, Kubernetes auth
+# Note: ADR-016 §External Secrets Operator (ESO), ADR-002 §ClusterSecretStore Resources and GUIDE §Example: HashiCorp Vault are cited scenario by scenario:
+# Note: ADR-016 §Pattern: AWS Secrets Manager (a cluster admin creates the ClusterSecretStore, users create ExternalSecrets) is cited by the ClusterSecretStore scenario
+# Note: a ClusterSecretStore serves many namespaces; ESO logs in to Vault with Kubernetes auth as a service account (path secret, KV v2)
 # reference/eso.md §3a (static keys), §3b (Vault token and Kubernetes auth), §4 (store Ready, flood gate)
 @tier2 @eso
 Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ESO logs in to Vault
@@ -13,8 +12,8 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Pattern: AWS Secrets Manager: one ClusterSecretStore, ExternalSecrets in user namespaces
-  # ADR-002 §ClusterSecretStore Resources: ClusterSecretStores shared across namespaces
+  # ADR-016 §Pattern: AWS Secrets Manager [adr016-aws-pattern]: one ClusterSecretStore, ExternalSecrets with property extraction in user namespaces
+  # ADR-016 §External Secrets Operator (ESO) [adr016-store-scopes]: a ClusterSecretStore is cluster-scoped, usable from several namespaces
   Scenario Outline: One ClusterSecretStore serves ExternalSecrets in two namespaces (<provider>)
     Given remote secret "shared/api" in <provider> holds generated canaries under "token"
     And a ClusterSecretStore for <provider>
@@ -39,8 +38,8 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
       | provider |
       | vault    |
 
-  # ADR-002 §ClusterSecretStore Resources: ESO authenticates to Vault with Kubernetes auth (mountPath kubernetes, a role, a service account)
-  # GUIDE §Example: HashiCorp Vault: auth.kubernetes with serviceAccountRef
+  # ADR-002 §ClusterSecretStore Resources [adr002-vault-k8s-auth]: ESO authenticates to Vault with Kubernetes auth (mountPath kubernetes, a role, a service account)
+  # GUIDE §Example: HashiCorp Vault [guide-vault-example]: auth.kubernetes with serviceAccountRef
   @vault @security
   Scenario: ESO logs in to Vault with Kubernetes auth as a service account bound to the role
     Given remote secret "app/db" in vault holds generated canaries under "password"
@@ -52,6 +51,7 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
     Then within 15 seconds the ExternalSecret "db" is Ready with reason "SecretSynced"
     And the Secret "db" key "password" holds remote "app/db" property "password"
 
+  # ADR-016 §External Secrets Operator (ESO) [adr016-sync]: ESO syncs a Vault KV secret into a Kubernetes Secret
   # reference/eso.md §3b: auth.tokenSecretRef, the token read from a Secret (here a token scoped to this scenario's KV path)
   @vault
   Scenario: ESO reads Vault with a token from a Secret
@@ -64,7 +64,7 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
     Then within 15 seconds the ExternalSecret "db" is Ready with reason "SecretSynced"
     And the Secret "db" key "password" holds remote "app/db" property "password"
 
-  # ADR-002 §Decision: Vault's Kubernetes auth binds a role to named service accounts; another account is refused
+  # ADR-002 §ClusterSecretStore Resources [adr002-vault-k8s-auth]: (ADR-002 §Decision) Vault's Kubernetes auth binds a role to named service accounts; another account is refused
   @vault @security @negative
   Scenario: A service account the Vault role does not bind cannot log in, so the store is not Ready
     Given a SecretStore "store" for vault that logs in with Kubernetes auth as service account "intruder", which the role does not bind

@@ -1,7 +1,10 @@
-# ADR-016 §Decision: External Secrets Operator is the Tier 2 pattern for enterprise secret management
-# ADR-016 §Pattern: AWS Secrets Manager: an ExternalSecret maps remote keys and JSON properties into a Kubernetes Secret the job reads as env
+# ADR-016 §External Secrets Operator (ESO) [adr016-sync]: ESO, the Tier 2 pattern, syncs secrets from external stores into Kubernetes Secrets
+# Note: ADR-016 §Pattern: AWS Secrets Manager (an ExternalSecret maps remote keys and JSON properties into a Secret the job reads as env) is cited by the first-sync scenario
 # ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): Vault KV v2 reaches Kubernetes Secrets through ESO
-# GUIDE §External Secrets Operator (Recommended): ESO syncs secrets from AWS Secrets Manager or Vault into Kubernetes
+# ADR-014 §Tier 2: External Secrets Operator (ESO) [adr014-tier2-providers-local]: AWS and Vault as external stores (every scenario runs both)
+# ADR-002 §Phase 1: Bootstrap (Cloud Secret Managers → ESO → K8s Secrets) [adr002-bootstrap-aws]: AWS Secrets Manager values synced by ESO into Kubernetes Secrets
+# GUIDE §External Secrets Operator (Recommended) [guide-eso-sync]: ESO syncs secrets into Kubernetes
+# GUIDE §Supported Backends [guide-backends-local]: from AWS Secrets Manager and from Vault (every scenario runs both)
 # reference/eso.md §3 (providers), §4 (status), §5 (ESO's e2e cases SimpleDataSync, JSONDataWithProperty, JSONDataFromSync)
 @tier2 @eso
 Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
@@ -13,9 +16,12 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
   Background:
     Given a fresh namespace
 
-  # ADR-016 §Pattern: AWS Secrets Manager: data[].remoteRef key + property land under the Secret keys the job references
-  # ADR-016 §Architecture: the NotebookValidationJob reads the synced Secret as env vars
+  # ADR-016 §Pattern: AWS Secrets Manager [adr016-aws-pattern]: data[].remoteRef key + property land under the Secret keys the job references
+  # ADR-016 §Architecture [adr016-always-up-to-date]: the NotebookValidationJob reads the synced Secret as env vars
   # ADR-016 §Neutral: the operator needs no change, the job just references the Kubernetes Secret
+  # ADR-016 §Positive [adr016-transparent]: the NotebookValidationJob doesn't change, it just references the Kubernetes Secret
+  # ADR-014 §Tier 2: External Secrets Operator (ESO) [adr014-tier2-eso-sync]: the job references the synced Secret exactly as in Tier 1
+  # GUIDE §Example: AWS Secrets Manager [guide-aws-example]: a namespaced SecretStore for AWS Secrets Manager syncs a JSON property
   Scenario Outline: First sync writes JSON properties into the Secret and the job sees them (<provider>)
     Given remote secret "notebook/aws" in <provider> holds generated canaries under "access_key_id" and "secret_access_key"
     And a SecretStore "store" for <provider>

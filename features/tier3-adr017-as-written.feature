@@ -11,7 +11,8 @@ Feature: Tier 3 - ADR-017 exactly as written: Vault annotations on the ServiceAc
   profile's all-green bar and of the sensitivity run's clean run).
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the ServiceAccount's annotations make the sidecar inject /vault/secrets/db
-  # ADR-017 §How Vault Agent Sidecar Works: the notebook reads credentials from /vault/secrets/db
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-lifecycle]: the agent renders /vault/secrets/db before the notebook reads it
+  # ADR-014 §Neutral [adr014-no-code-changes]: the unchanged operator supports the Vault Agent pattern (it does not: nothing puts annotations on the pod)
   @us-12 @known-defect:adr017-serviceaccount-annotations @document-defect
   Scenario: US-12: a job whose ServiceAccount carries ADR-017's annotations gets Vault credentials in /vault/secrets/db
     Given a fresh namespace

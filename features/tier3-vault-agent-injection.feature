@@ -1,6 +1,6 @@
-# ADR-017 §Decision: the Vault Agent sidecar authenticates with the pod's ServiceAccount and renders dynamic secrets into /vault/secrets
-# ADR-017 §How Vault Agent Sidecar Works: renewal before expiry, fresh credentials, revocation when the pod terminates
-# ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials through the Vault Agent sidecar
+# Note: ADR-017 §Decision: the Vault Agent sidecar authenticates with the pod's ServiceAccount and renders dynamic secrets into /vault/secrets (annotations on the pod, not the ServiceAccount)
+# Note: ADR-017 §How Vault Agent Sidecar Works (renewal before expiry, fresh credentials, revocation when the pod terminates) is cited scenario by scenario below
+# Note: ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials through the Vault Agent sidecar (cited by the max_ttl scenario)
 # reference/vault.md §1.1 (annotations are read from the pod only), §2.1 (renewal, re-fetch), §2.5 (revocation, the init lease)
 # reference/operator.md §1.1: podConfig has no field for pod annotations and v1.0.8 copies none from the job
 @tier3 @vault @needs:vault-database
@@ -20,6 +20,8 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
 
   # ADR-017 §Pattern: Dynamic Database Credentials: the rendered /vault/secrets/db holds export lines the notebook uses to connect
   # ADR-014 §User Stories: US-11 "I need my notebook to query a database for feature engineering"
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-lifecycle]: the init container renders /vault/secrets/db before the notebook reads it
+  # ADR-017 §Vault Agent Sidecar Pattern [adr017-agent-pattern]: the agent logs in as the pod's ServiceAccount and renders into a shared volume the notebook reads
   @us-11 @us-12
   Scenario: US-11: the notebook logs in to Postgres with the credentials Vault Agent rendered
     Given a Vault database role "readonly" with default_ttl 30s and max_ttl 60s
@@ -33,7 +35,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the notebook saw DB_HOST, DB_PORT and DB_NAME in "/vault/secrets/db" pointing at this world's Postgres
     And the notebook logged in to Postgres and read the granted table
 
-  # ADR-014 §Tier 3: "Best security posture"; ADR-014 §Consequences: least-privilege access
+  # ADR-014 §Positive [adr014-least-privilege]: least-privilege access (ADR-014 §Tier 3: "Best security posture")
   # ADR-014 §User Stories: US-13 "I need to enforce least-privilege access to secrets"
   @us-13 @security
   Scenario: US-13: the injected credentials read the granted table and nothing more
@@ -44,8 +46,8 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     When the probe pod runs its notebook within 60 seconds
     Then the notebook logged in to Postgres but was refused the restricted table
 
-  # ADR-017 §How Vault Agent Sidecar Works: "Lease renewal: Vault Agent automatically renews leases before expiry"
-  # ADR-017 §Vault Agent Sidecar Pattern: the sidecar automatically renews leases
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-renew-at-80]: "Lease renewal: Vault Agent automatically renews leases before expiry"
+  # ADR-017 §Architecture [adr017-renew-before-expiry]: the sidecar automatically renews leases
   @lifecycle
   Scenario: The sidecar renews the lease before it expires, and Postgres sees VALID UNTIL move
     Given a Vault database role "short" with default_ttl 4s and max_ttl 60s
@@ -55,8 +57,9 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 15 seconds a lease of database role "short" is renewed, its expire_time moving later at least 2 times
     And within 10 seconds the VALID UNTIL of a Postgres user from database role "short" moves later
 
-  # ADR-017 §Consequences: "Audit trail: Vault logs all credential generation and usage"
-  # ADR-017 §Context: "Audit trail: Vault logs all credential generation"
+  # ADR-017 §Consequences [adr017-audit]: "Audit trail: Vault logs all credential generation and usage"
+  # ADR-002 §Positive [adr002-central-audit]: Vault provides the audit trail
+  # GUIDE §Security Best Practices [guide-audit-logging]: audit logging records secret access
   # reference/vault.md §3.7: expected agent traffic in the audit log: database/creds/<role> (read), sys/leases/renew (update)
   @lifecycle @needs:vault-audit
   Scenario: Vault's audit log records the pod's credential reads and lease renewals under its ServiceAccount
@@ -67,6 +70,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 10 seconds the Vault audit log shows ServiceAccount "notebook-sa" reading the credentials of database role "audited" and renewing their lease
 
   # ADR-017 §How Vault Agent Sidecar Works: "If renewal fails, fetches new credentials"; "Notebook always has valid credentials"
+  # ADR-014 §Tier 3: Vault Dynamic Secrets [adr014-tier3-short-lived]: short-lived credentials rotated automatically, the old user dropped
   # reference/vault.md §2.1: once renewals are capped at max_ttl the agent reads new credentials and re-renders
   # agent-pre-populate "false" keeps one agent (no init container) so the file changes only when the sidecar re-fetches
   @lifecycle
@@ -85,7 +89,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And within 10 seconds the first Postgres user from database role "capped" is dropped
 
   # ADR-017 §How Vault Agent Sidecar Works: "Pod terminates: Vault Agent revokes leases"
-  # ADR-017 §Consequences: "Automatic revocation: Credentials revoked when pod terminates"
+  # Note: ADR-017 §Positive: "Automatic revocation: Credentials revoked when pod terminates" (the same promise)
   # reference/vault.md §2.5: the sidecar's preStop revokes its token (agent-revoke-on-shutdown); the init container's lease is not revoked
   @lifecycle
   Scenario: With agent-revoke-on-shutdown, deleting the pod revokes the sidecar's lease, while the init container's lease outlives the pod
@@ -100,7 +104,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     Then within 10 seconds the renewed lease of database role "revocable" is gone and one of its Postgres users dropped
     And the lease the init container took for database role "revocable" is still there, never renewed, with its Postgres user
 
-  # ADR-017 §Consequences: "Automatic revocation: Credentials revoked when pod terminates" (ADR-017's annotations do not ask for it)
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-revoke-on-termination]: "Pod terminates: Vault Agent revokes leases" (does not hold with ADR-017's annotations, which do not ask for it)
   # reference/vault.md §1.2: agent-revoke-on-shutdown defaults to false, so without it the credentials outlive the pod
   @lifecycle
   Scenario: Without agent-revoke-on-shutdown, every lease and user outlives the pod until its TTL
@@ -112,7 +116,8 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the probe pod is deleted and gone within 30 seconds
     Then every lease of database role "kept" is still there once the pod is gone, with its Postgres user
 
-  # ADR-017 §How Vault Agent Sidecar Works: "Lease renewal: Vault Agent automatically renews leases before expiry"; "Pod terminates: Vault Agent revokes leases"
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-renew-at-80]: "Lease renewal: Vault Agent automatically renews leases before expiry" (does not hold here)
+  # ADR-017 §How Vault Agent Sidecar Works [adr017-revoke-on-termination]: "Pod terminates: Vault Agent revokes leases" (does not hold here)
   # reference/vault.md §1.2: agent-pre-populate-only (the injector's advice for Jobs) adds no sidecar, so nothing renews or revokes
   # The document's claims do NOT hold here: this scenario asserts what really happens to a job's credentials.
   @lifecycle

@@ -1,6 +1,6 @@
-# ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): "Vault provides dynamic credentials"; ESO is the sync path
+# ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets) [adr002-production-vault]: Vault is the store, ESO is the sync path
 # ADR-017 §Alternatives Considered, Alternative 3: "ESO can sync from Vault, but secrets are static (not dynamic)"
-# ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic, short-lived credentials for the notebook
+# Note: ADR-014 §Tier 3: Vault Dynamic Secrets: dynamic credentials for the notebook (their expiry is not checked here)
 # reference/eso.md: VaultDynamicSecret generator (generators.external-secrets.io/v1alpha1) through dataFrom[].sourceRef.generatorRef
 @tier3 @vault @eso @needs:vault-database
 Feature: Tier 3 through ESO - a VaultDynamicSecret generator feeds dynamic database credentials to the operator's job
@@ -11,6 +11,8 @@ Feature: Tier 3 through ESO - a VaultDynamicSecret generator feeds dynamic datab
   neither renews nor revokes the lease: the credentials live for the role's TTL.
 
   # ADR-002 §Phase 2: Production (Vault → ESO → K8s Secrets): dynamic database credentials reach workloads through ESO
+  # ADR-014 §Neutral [adr014-no-code-changes]: the unchanged operator takes dynamic credentials through spec.podConfig.env
+  # ADR-002 §Why External Secrets Operator [adr002-per-pod-config]: ESO needs no per-pod configuration (the job has only env references)
   # ADR-014 §User Stories: US-12 "I need to integrate with our enterprise secret store (Vault)"
   @us-12 @us-11
   Scenario: US-12: dynamic database credentials from Vault reach the notebook through ESO and log in to Postgres

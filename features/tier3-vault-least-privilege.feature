@@ -1,5 +1,5 @@
 # ADR-014 §User Stories: US-13 "As a security engineer, I need to enforce least-privilege access to secrets"
-# ADR-017 §Pattern: Dynamic Database Credentials: a policy with read on database/creds/readonly only, a Kubernetes role bound to one ServiceAccount
+# Note: ADR-017 §Pattern: Dynamic Database Credentials (a policy with read on database/creds/readonly only, a Kubernetes role bound to one ServiceAccount) is cited scenario by scenario
 # reference/vault.md §3.3 (creation statements), §3.5 (Kubernetes auth: bound names and namespaces)
 @tier3 @vault @security @us-13 @needs:vault-database
 Feature: Tier 3 - a job's Vault identity reads its own database credentials and nothing else
@@ -15,8 +15,9 @@ Feature: Tier 3 - a job's Vault identity reads its own database credentials and 
     And a Vault database role "readonly" with default_ttl 30s and max_ttl 60s
     And a Vault Kubernetes auth role "notebook" for ServiceAccount "notebook-sa" that may read the credentials of database role "readonly"
 
-  # ADR-017 §Pattern: Dynamic Database Credentials: policy notebook-validator = read on database/creds/readonly
-  # ADR-014 §Tier 3: Vault Dynamic Secrets: best security posture
+  # ADR-017 §Pattern: Dynamic Database Credentials [adr017-policy-scope]: policy notebook-validator = read on database/creds/readonly
+  # ADR-017 §Pattern: Dynamic Database Credentials [adr017-db-roles]: the issued Postgres role logs in and may SELECT what the role grants only
+  # ADR-014 §Positive [adr014-least-privilege]: least-privilege access (ADR-014 §Tier 3: "Best security posture")
   Scenario: US-13: a token for the job's ServiceAccount reads database/creds/readonly and nothing else
     When ServiceAccount "notebook-sa" logs in to Vault with Kubernetes auth role "notebook"
     Then with that token Vault answers these reads:
@@ -35,7 +36,7 @@ Feature: Tier 3 - a job's Vault identity reads its own database credentials and 
       | CREATE TABLE in the schema       | refused |
       | CREATE ROLE                      | refused |
 
-  # ADR-017 §Decision: "Vault Agent authenticates to Vault using Kubernetes ServiceAccount" bound by the Vault role
+  # ADR-017 §Decision [adr017-k8s-role-binding]: "Vault Agent authenticates to Vault using Kubernetes ServiceAccount" bound by the Vault role
   # reference/vault.md §3.5: bound_service_account_names decides which ServiceAccount may log in
   @negative
   Scenario: A ServiceAccount the Vault role does not bind is refused a token and gets no credentials
