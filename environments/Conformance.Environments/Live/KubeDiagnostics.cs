@@ -36,7 +36,8 @@ public sealed class KubeDiagnostics : IWorldDiagnostics
     public async Task<IReadOnlyList<DiagnosticLine>> LogsAsync(string component, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         if (_texts.TryGetValue(component, out var text))
-            return TimestampedLines.Window(await text.Read(from, to, cancellationToken).ConfigureAwait(false), from, to);
+            // stdout and stderr arrive one after the other; the stamps put them back in order.
+            return [.. TimestampedLines.Window(await text.Read(from, to, cancellationToken).ConfigureAwait(false), from, to).OrderBy(l => l.Time)];
         if (!_pods.TryGetValue(component, out var source))
             throw new ArgumentException($"no log source named '{component}'; this world has: {string.Join(", ", Components)}", nameof(component));
         return await PodLogsAsync(source, from, to, cancellationToken).ConfigureAwait(false);
