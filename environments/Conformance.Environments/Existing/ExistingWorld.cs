@@ -17,6 +17,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Action<string> _log = log ?? Console.Error.WriteLine;
     private KubeApi? _diagnosticsKube;
+    private KubeDiagnostics? _diagnostics;
 
     /// <summary>Why evidence of an existing world has no Vault audit lines (docs/live-worlds.md).</summary>
     public const string AuditUnavailable =
@@ -152,7 +153,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
              + "no Vault audit lines (the audit device is not reachable from the harness)");
         _diagnosticsKube?.Dispose();
         _diagnosticsKube = Connect();
-        return new KubeDiagnostics(_diagnosticsKube, sources, auditUnavailable: AuditUnavailable);
+        return _diagnostics = new KubeDiagnostics(_diagnosticsKube, sources, auditUnavailable: AuditUnavailable);
     }
 
     private const string OperatorImageMarker = "jupyter-notebook-validator-operator";
@@ -366,10 +367,10 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
         return new Dsn(uri.Host, uri.Port > 0 ? uri.Port : 5432, uri.AbsolutePath.Trim('/'), userInfo[0], userInfo.Length > 1 ? userInfo[1] : "");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await K3s.K3sWorld.FreezeDiagnosticsAsync(_diagnostics, _log);
         _diagnosticsKube?.Dispose();
         _diagnosticsKube = null;
-        return ValueTask.CompletedTask;
     }
 }

@@ -35,6 +35,7 @@ public sealed class K3sWorld : IWorldEnvironment
     private INetwork? _network;
     private IFutureDockerImage? _validatorImage;
     private KubeApi? _kube;
+    private KubeDiagnostics? _diagnostics;
     private bool _runFailed;
     private int _disposed;
 
@@ -211,7 +212,7 @@ public sealed class K3sWorld : IWorldEnvironment
             ValidatorImage = validatorImage,
             Bom = bom,
             Qualifies = true,
-            Diagnostics = Diagnostics(_kube, vault, localStack, vaultToken),
+            Diagnostics = _diagnostics = Diagnostics(_kube, vault, localStack, vaultToken),
             Capabilities = new Capabilities()
                 .Has(Capability.Kubernetes).Has(Capability.Operator).Has(Capability.ExternalSecrets).Has(Capability.Vault)
                 .Has(Capability.VaultInjector).Has(Capability.VaultDatabase).Has(Capability.Aws).Has(Capability.Postgres)
@@ -444,6 +445,7 @@ public sealed class K3sWorld : IWorldEnvironment
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await FreezeDiagnosticsAsync(_diagnostics, _log);
         _kube?.Dispose();
         var keep = _options.Reuse || _options.Keep == KeepPolicy.Always || (_options.Keep == KeepPolicy.OnFailure && _runFailed);
         if (keep)
@@ -463,6 +465,21 @@ public sealed class K3sWorld : IWorldEnvironment
 
         if (_validatorImage is not null) await _validatorImage.DisposeAsync();
         if (_network is not null) await _network.DisposeAsync();
+    }
+
+    /// <summary>Keeps the run's logs for the report written after the world is gone (bounded: a stop must not hang).</summary>
+    internal static async Task FreezeDiagnosticsAsync(KubeDiagnostics? diagnostics, Action<string> log)
+    {
+        if (diagnostics is null) return;
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await diagnostics.FreezeAsync(budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            log("could not read the controllers' and containers' logs within 60 s before stopping; controller-logs.txt will lack them");
+        }
     }
 
     private const string SmokeNotebook = """

@@ -15,8 +15,8 @@ public sealed class KubeDiagnostics : IWorldDiagnostics
     private readonly KubeApi _kube;
     private readonly Dictionary<string, PodLogSource> _pods;
     private readonly Dictionary<string, TextLogSource> _texts;
-    private readonly Func<CancellationToken, Task<string>>? _readAudit;
-    private readonly string _auditUnavailable;
+    private Func<CancellationToken, Task<string>>? _readAudit;
+    private string _auditUnavailable;
 
     /// <param name="readAudit">reads Vault's whole audit file (JSON lines); null when this world cannot</param>
     /// <param name="auditUnavailable">why there is no audit reader, for the evidence README</param>
@@ -33,8 +33,51 @@ public sealed class KubeDiagnostics : IWorldDiagnostics
 
     public IReadOnlyList<string> Components { get; }
 
+    private Dictionary<string, IReadOnlyList<DiagnosticLine>>? _frozen;
+    private string? _frozenAudit;
+
+    /// <summary>
+    /// Reads every source in full and answers from memory from then on. A world calls it before it stops: the run's
+    /// <c>controller-logs.txt</c> is written after the [AfterTestRun] hook has disposed the world (the twin's log book
+    /// outlives it; a live world's API client and containers do not). A source that fails leaves a line saying so.
+    /// </summary>
+    public async Task FreezeAsync(CancellationToken cancellationToken)
+    {
+        if (_frozen is not null) return;
+        var frozen = new Dictionary<string, IReadOnlyList<DiagnosticLine>>();
+        foreach (var component in Components)
+        {
+            try
+            {
+                frozen[component] = await LogsAsync(component, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                frozen[component] = [new DiagnosticLine(null, $"could not be read before the world stopped: {e.GetType().Name}: {e.Message}")];
+            }
+        }
+
+        if (_readAudit is not null)
+        {
+            try
+            {
+                _frozenAudit = await _readAudit(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _auditUnavailable = $"the audit file could not be read before the world stopped: {e.Message}";
+            }
+
+            _readAudit = null; // the world is about to go
+        }
+
+        _frozen = frozen;
+    }
+
     public async Task<IReadOnlyList<DiagnosticLine>> LogsAsync(string component, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        if (_frozen is not null && _frozen.TryGetValue(component, out var kept))
+            return [.. kept.Where(l => l.Time is null || (l.Time >= from && l.Time <= to))];
         if (_texts.TryGetValue(component, out var text))
             // stdout and stderr arrive one after the other; the stamps put them back in order.
             return [.. TimestampedLines.Window(await text.Read(from, to, cancellationToken).ConfigureAwait(false), from, to).OrderBy(l => l.Time)];
@@ -91,6 +134,7 @@ public sealed class KubeDiagnostics : IWorldDiagnostics
 
     public async Task<IReadOnlyList<string>> VaultAuditAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
+        if (_frozenAudit is { } kept) return VaultAuditLines.Window(kept, from, to);
         if (_readAudit is null) throw new NotSupportedException(_auditUnavailable);
         return VaultAuditLines.Window(await _readAudit(cancellationToken).ConfigureAwait(false), from, to);
     }

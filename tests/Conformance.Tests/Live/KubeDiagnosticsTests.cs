@@ -196,6 +196,31 @@ public sealed class KubeDiagnosticsTests
         DeployedLogSources.Find(deployments, "operator", "jupyter-notebook-validator-operator").Should().BeNull();
     }
 
+    [Fact]
+    public async Task Frozen_before_the_world_stops_the_logs_and_audit_outlive_the_API_server_and_containers()
+    {
+        var api = new FakeApiServer();
+        api.Pods[OperatorManifests.Namespace] = [Pod("op-1", ("manager", 0))];
+        api.Logs["op-1/manager"] = OperatorLog;
+        var kube = KubeApi.FromKubeconfig(api.Kubeconfig(), null);
+        var audit = "{\"time\":\"2026-11-23T10:00:06Z\",\"type\":\"request\"}\n";
+        var diagnostics = new KubeDiagnostics(kube, [PodLogSource.Operator, PodLogSource.VaultInjector],
+            [new TextLogSource("vault", (_, _, _) => Task.FromResult("2026-11-23T10:00:07Z vault line\n"))],
+            _ => Task.FromResult(audit));
+
+        await diagnostics.FreezeAsync(TestContext.Current.CancellationToken);
+        kube.Dispose();
+        api.Dispose();
+
+        (await diagnostics.LogsAsync("operator", DateTimeOffset.MinValue, DateTimeOffset.MaxValue, TestContext.Current.CancellationToken))
+            .Should().HaveCount(5, "the whole log was kept, every line");
+        (await diagnostics.LogsAsync("operator", From, To, TestContext.Current.CancellationToken)).Should().HaveCount(3);
+        (await diagnostics.LogsAsync("vault", From, To, TestContext.Current.CancellationToken)).Should().ContainSingle();
+        (await diagnostics.LogsAsync("vault-injector", From, To, TestContext.Current.CancellationToken))
+            .Should().ContainSingle().Which.Text.Should().Contain("could not be read before the world stopped").And.Contain("vault-agent-injector");
+        (await diagnostics.VaultAuditAsync(From, To, TestContext.Current.CancellationToken)).Should().ContainSingle();
+    }
+
     private static string Pod(string name, params (string Container, int Restarts)[] containers) =>
         new JsonObject
         {
