@@ -213,7 +213,13 @@ internal sealed class ExpirationManager : IAsyncDisposable
                 try
                 {
                     if (!_leases.TryGetValue(id, out var lease)) continue;
-                    if (!lease.Revoking && lease.ExpireTime > _core.Now) continue;   // renewed since the timer fired
+                    if (!lease.Revoking && lease.ExpireTime > _core.Now)
+                    {
+                        // Renewed since the timer fired, or the timer fired a little early (timers run on the monotonic
+                        // clock, Now is wall time): arm it again for the current expiry, or the lease would never go.
+                        Schedule(lease);
+                        continue;
+                    }
                     try
                     {
                         await RevokeAsync(lease, force: false, _stop.Token);
