@@ -133,7 +133,7 @@ Feature: Tier 3 - Vault Agent injects dynamic database credentials into a pod an
     And the probe pod has no container "vault-agent"
     And the probe pod succeeds within 20 seconds
     And the notebook logged in to Postgres and read the granted table
-    And the lease of database role "jobonly" was never renewed and is gone within 15 seconds, at its default_ttl
+    And the lease of database role "jobonly" was never renewed and is gone within 30 seconds, at its default_ttl
 
   # ADR-017 §Troubleshooting: "Vault role not configured" is a cause of no injection
   # reference/vault.md §1.1: the injector denies the pod CREATE: "no Vault role found"

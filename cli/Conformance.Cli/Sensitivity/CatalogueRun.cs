@@ -40,7 +40,8 @@ public static class CatalogueRun
         string.IsNullOrWhiteSpace(tags) ? $"not {DocumentDefectTag}" : $"({tags}) and not {DocumentDefectTag}";
 
     public static async Task<CatalogueRunResult> ExecuteAsync(
-        string stepsAssembly, string? fault, string? tags, string artifacts, TimeSpan timeout, CancellationToken cancellationToken)
+        string stepsAssembly, string? fault, string? tags, string artifacts, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(artifacts);
         var start = new ProcessStartInfo("dotnet")
@@ -59,6 +60,10 @@ public static class CatalogueRun
         start.Environment["CONFORMANCE_TAGS"] = WithoutDocumentDefects(tags);
         start.Environment["CONFORMANCE_KEEP"] = "never";
         start.Environment["CONFORMANCE_RUN_ID"] = "sensitivity-" + (fault ?? "clean");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start 'dotnet' for the steps assembly");

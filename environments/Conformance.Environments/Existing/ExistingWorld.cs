@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Conformance.Environments.Live;
 using Conformance.Environments.Options;
 using Conformance.Environments.Plan;
 using Conformance.Fixtures.Worlds;
@@ -15,6 +16,13 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Action<string> _log = log ?? Console.Error.WriteLine;
+    private KubeApi? _diagnosticsKube;
+    private KubeDiagnostics? _diagnostics;
+
+    /// <summary>Why evidence of an existing world has no Vault audit lines (docs/live-worlds.md).</summary>
+    public const string AuditUnavailable =
+        "the existing world does not read Vault's audit log: its device writes inside the Vault server (a file, socket or syslog) "
+        + "that the harness cannot reach through Vault's API; read it on the Vault host for the scenario's window";
 
     public const string ComponentOperator = "operator";
     public const string ComponentEso = "external-secrets";
@@ -101,6 +109,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
 
         var version = await kube.GetAsync("/version", cancellationToken);
         var dsn = TryParseDsn(options.PostgresDsn);
+        var diagnostics = await DiagnosticsAsync(kube, report, cancellationToken);
         return new World
         {
             Environment = "existing",
@@ -121,8 +130,35 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
                 ]),
             Qualifies = true,
             Capabilities = capabilities,
+            Diagnostics = diagnostics,
         };
     }
+
+    /// <summary>Controller logs of the controllers found running, wherever they were installed; no Vault audit.</summary>
+    private async Task<KubeDiagnostics> DiagnosticsAsync(KubeApi kube, InstallationReport report, CancellationToken cancellationToken)
+    {
+        var deployments = (await kube.GetAsync("/apis/apps/v1/deployments", cancellationToken))?["items"]?.AsArray() ?? [];
+        var sources = new List<PodLogSource>();
+        foreach (var (component, marker) in new[]
+                 {
+                     (ComponentOperator, OperatorImageMarker), (ComponentEso, EsoImageMarker), (ComponentInjector, InjectorImageMarker),
+                 })
+        {
+            if (report.Find(component)?.Present != true) continue;
+            if (DeployedLogSources.Find(deployments, component, marker) is { } source) sources.Add(source);
+            else _log($"existing world: no Deployment of {component} with matchLabels found; its logs are not collected");
+        }
+
+        _log($"existing world: controller logs from {(sources.Count == 0 ? "none" : string.Join(", ", sources.Select(s => $"{s.Component} ({s.Namespace}, {s.LabelSelector})")))}; "
+             + "no Vault audit lines (the audit device is not reachable from the harness)");
+        _diagnosticsKube?.Dispose();
+        _diagnosticsKube = Connect();
+        return _diagnostics = new KubeDiagnostics(_diagnosticsKube, sources, auditUnavailable: AuditUnavailable);
+    }
+
+    private const string OperatorImageMarker = "jupyter-notebook-validator-operator";
+    private const string EsoImageMarker = "external-secrets/external-secrets";
+    private const string InjectorImageMarker = "vault-k8s";
 
     private KubeApi Connect()
     {
@@ -169,12 +205,12 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
         var components = new List<ComponentStatus>
         {
             await CrdAndControllerAsync(kube, deployments, ComponentOperator,
-                [(OperatorManifests.CrdName, "v1alpha1")], "jupyter-notebook-validator-operator",
+                [(OperatorManifests.CrdName, "v1alpha1")], OperatorImageMarker,
                 "./run-e2e.sh --env existing --install   (the operator's config/default needs cert-manager; ours installs it without webhooks)",
                 cancellationToken),
             await CrdAndControllerAsync(kube, deployments, ComponentEso,
                 [("externalsecrets.external-secrets.io", "v1"), ("secretstores.external-secrets.io", "v1"), ("clustersecretstores.external-secrets.io", "v1")],
-                "external-secrets/external-secrets",
+                EsoImageMarker,
                 $"helm install external-secrets external-secrets --repo {LiveDefaults.EsoChartRepo} --version {options.EsoChartVersion} "
                 + "-n external-secrets --create-namespace --set installCRDs=true",
                 cancellationToken),
@@ -225,7 +261,7 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
                       + "--set injector.webhook.failurePolicy=Fail";
         var webhooks = (await kube.GetAsync("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", cancellationToken))?["items"]?.AsArray() ?? [];
         var injector = webhooks.SelectMany(w => w?["webhooks"]?.AsArray() ?? []).FirstOrDefault(w => (string?)w?["name"] == "vault.hashicorp.com");
-        var controller = FindDeployment(deployments, "vault-k8s");
+        var controller = FindDeployment(deployments, InjectorImageMarker);
         var problems = new List<string>();
         if (injector is null) problems.Add("no MutatingWebhookConfiguration has webhook vault.hashicorp.com");
         else if (string.IsNullOrEmpty((string?)injector["clientConfig"]?["caBundle"])) problems.Add("webhook vault.hashicorp.com has an empty caBundle");
@@ -331,5 +367,10 @@ public sealed class ExistingWorld(LiveOptions options, TimeProvider? time = null
         return new Dsn(uri.Host, uri.Port > 0 ? uri.Port : 5432, uri.AbsolutePath.Trim('/'), userInfo[0], userInfo.Length > 1 ? userInfo[1] : "");
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        await K3s.K3sWorld.FreezeDiagnosticsAsync(_diagnostics, _log);
+        _diagnosticsKube?.Dispose();
+        _diagnosticsKube = null;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Conformance.Environments.Live;
 using Conformance.Environments.Options;
 using Conformance.Environments.Plan;
 using Conformance.Fixtures.Worlds;
@@ -34,6 +35,7 @@ public sealed class K3sWorld : IWorldEnvironment
     private INetwork? _network;
     private IFutureDockerImage? _validatorImage;
     private KubeApi? _kube;
+    private KubeDiagnostics? _diagnostics;
     private bool _runFailed;
     private int _disposed;
 
@@ -210,11 +212,32 @@ public sealed class K3sWorld : IWorldEnvironment
             ValidatorImage = validatorImage,
             Bom = bom,
             Qualifies = true,
+            Diagnostics = _diagnostics = Diagnostics(_kube, vault, localStack, vaultToken),
             Capabilities = new Capabilities()
                 .Has(Capability.Kubernetes).Has(Capability.Operator).Has(Capability.ExternalSecrets).Has(Capability.Vault)
                 .Has(Capability.VaultInjector).Has(Capability.VaultDatabase).Has(Capability.Aws).Has(Capability.Postgres)
                 .Has(Capability.PodSecurityAdmission),
         };
+    }
+
+    /// <summary>
+    /// Controller logs through the API server; Vault's and LocalStack's container logs (Vault's with its root token
+    /// masked); Vault's audit file device (<see cref="Infra.AuditLogPath"/>, enabled by the Vault configuration) read
+    /// out of the container with Docker's archive API, which needs no shell in the image and ignores the file's 0600.
+    /// </summary>
+    private static KubeDiagnostics Diagnostics(KubeApi kube, IContainer vault, IContainer localStack, Sensitive vaultToken) =>
+        new(kube, PodLogSource.Installed,
+        [
+            new TextLogSource("vault", async (since, until, ct) =>
+                ContainerLogs.MaskVaultSecrets(await ContainerTextAsync(vault, since, until, ct), vaultToken.Reveal())),
+            new TextLogSource("localstack", (since, until, ct) => ContainerTextAsync(localStack, since, until, ct)),
+        ],
+        async ct => Encoding.UTF8.GetString(await vault.ReadFileAsync(Infra.AuditLogPath, ct)));
+
+    private static async Task<string> ContainerTextAsync(IContainer container, DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
+    {
+        var (stdout, stderr) = await container.GetLogsAsync(ContainerLogs.Since(since), ContainerLogs.Until(until), timestampsEnabled: true, ct);
+        return stdout + "\n" + stderr;
     }
 
     private T Track<T>(string name, T container) where T : IContainer
@@ -422,6 +445,7 @@ public sealed class K3sWorld : IWorldEnvironment
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await FreezeDiagnosticsAsync(_diagnostics, _log);
         _kube?.Dispose();
         var keep = _options.Reuse || _options.Keep == KeepPolicy.Always || (_options.Keep == KeepPolicy.OnFailure && _runFailed);
         if (keep)
@@ -441,6 +465,21 @@ public sealed class K3sWorld : IWorldEnvironment
 
         if (_validatorImage is not null) await _validatorImage.DisposeAsync();
         if (_network is not null) await _network.DisposeAsync();
+    }
+
+    /// <summary>Keeps the run's logs for the report written after the world is gone (bounded: a stop must not hang).</summary>
+    internal static async Task FreezeDiagnosticsAsync(KubeDiagnostics? diagnostics, Action<string> log)
+    {
+        if (diagnostics is null) return;
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await diagnostics.FreezeAsync(budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            log("could not read the controllers' and containers' logs within 60 s before stopping; controller-logs.txt will lack them");
+        }
     }
 
     private const string SmokeNotebook = """

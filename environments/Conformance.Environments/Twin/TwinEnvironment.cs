@@ -70,7 +70,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         {
             // moto_server (Python) takes seconds to come up: it starts first and runs beside everything else (on the
             // thread pool, as spawning the process alone takes a while on a busy machine).
-            var moto = MotoServer.Locate() is null
+            var moto = !options.StartAws || MotoServer.Locate() is null
                 ? Task.FromResult<MotoServer?>(null)
                 : Starting(starting, "moto", () => Task.Run(() => StartMotoAsync(cancellationToken), cancellationToken));
             var api = await Starting(starting, "apiserver", () => KubeApiServer.StartAsync(
@@ -175,7 +175,8 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 Notebooks = new TwinNotebookSource(gitServer),
                 Bom = BillOfMaterials(profile),
                 Qualifies = false,
-                Capabilities = CapabilitiesOf(aws is not null, postgresDsn is not null, _postgresWhyNot),
+                Capabilities = CapabilitiesOf(aws is not null, postgresDsn is not null, _postgresWhyNot,
+                    options.StartAws ? MotoServer.WhyUnavailable : "AWS is switched off for this twin (CONFORMANCE_TWIN_AWS=0)"),
                 Diagnostics = new TwinDiagnostics(Logs, Vault),
             };
         }
@@ -305,12 +306,12 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         new Component("external-secrets", "2.9 behaviour (twin)"),
         new Component("vault", "dev mode (twin)"),
         new Component("vault-injector", "vault-k8s 1.7 behaviour (twin)"),
-        new Component("aws", MotoServer.Locate() is null ? "absent (moto_server not installed)" : "moto_server"),
+        new Component("aws", !options.StartAws ? "off (CONFORMANCE_TWIN_AWS=0)" : MotoServer.Locate() is null ? "absent (moto_server not installed)" : "moto_server"),
         new Component("postgres", _postgresOrigin),
         new Component("faults", options.Faults.Count == 0 ? "none" : string.Join(",", options.Faults)),
     ]);
 
-    private static Capabilities CapabilitiesOf(bool aws, bool postgres, string noPostgres)
+    private static Capabilities CapabilitiesOf(bool aws, bool postgres, string noPostgres, string awsWhyNot)
     {
         var capabilities = new Capabilities()
             .Has(Capability.Kubernetes)
@@ -326,7 +327,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
         }
         else
         {
-            capabilities.Lacks(Capability.Aws, MotoServer.WhyUnavailable);
+            capabilities.Lacks(Capability.Aws, awsWhyNot);
         }
 
         if (postgres)

@@ -18,6 +18,9 @@ public sealed record TwinOptions
     /// </summary>
     public bool StartLocalPostgres { get; init; }
 
+    /// <summary>Start moto_server for AWS (CONFORMANCE_TWIN_AWS=0 turns it off, e.g. for Tier 1-only child runs).</summary>
+    public bool StartAws { get; init; } = true;
+
     /// <summary>Where the twin keeps its kubeconfig, pod folders and git repositories; a fresh temp folder when null.</summary>
     public string? WorkDirectory { get; init; }
 
@@ -31,5 +34,6 @@ public sealed record TwinOptions
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         PostgresDsn = Environment.GetEnvironmentVariable("CONFORMANCE_POSTGRES_DSN") is { Length: > 0 } dsn ? dsn : null,
         StartLocalPostgres = Environment.GetEnvironmentVariable("CONFORMANCE_LOCAL_POSTGRES") != "0",
+        StartAws = Environment.GetEnvironmentVariable("CONFORMANCE_TWIN_AWS") != "0",
     };
 }

@@ -29,8 +29,16 @@ internal sealed class RunReportListener(SecretLedger ledger, Func<ReportEnvironm
             var lines = new List<string>();
             foreach (var component in world.Components)
             {
-                var logged = await world.LogsAsync(component, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None);
-                lines.AddRange(logged.Select(l => $"[{component}] {l}"));
+                // A live world's source can fail (a controller without pods, a container gone); the report must still be written.
+                try
+                {
+                    var logged = await world.LogsAsync(component, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, CancellationToken.None);
+                    lines.AddRange(logged.Select(l => $"[{component}] {l}"));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    lines.Add($"[{component}] could not be read: {e.GetType().Name}: {e.Message}");
+                }
             }
 
             await File.WriteAllLinesAsync(Path.Combine(artifactsDirectory, ControllerLogsFile), lines);
