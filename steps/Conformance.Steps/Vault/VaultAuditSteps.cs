@@ -74,7 +74,8 @@ public sealed class VaultAuditSteps(ScenarioWorld world, VaultScenario vault)
         return _hashes.Values.ToHashSet(StringComparer.Ordinal);
     }
 
-    private static IEnumerable<JsonNode> ReadRequests(string path)
+    /// <summary>The request entries of the audit log at <paramref name="path"/> (none while it does not exist yet).</summary>
+    internal static IEnumerable<JsonNode> ReadRequests(string path)
     {
         if (!File.Exists(path))
         {
