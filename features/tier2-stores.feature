@@ -52,11 +52,11 @@ Feature: Tier 2 - stores: one ClusterSecretStore for many namespaces, and how ES
     And the Secret "db" key "password" holds remote "app/db" property "password"
 
   # ADR-016 §External Secrets Operator (ESO) [adr016-sync]: ESO syncs a Vault KV secret into a Kubernetes Secret
-  # reference/eso.md §3b: auth.tokenSecretRef, the token read from a Secret (here a token scoped to this scenario's KV path)
+  # reference/eso.md §3b: auth.tokenSecretRef {name, key}, the token read from the key the store names (here a token scoped to this scenario's KV path, under a key other than "token")
   @vault
   Scenario: ESO reads Vault with a token from a Secret
     Given remote secret "app/db" in vault holds generated canaries under "password"
-    And a SecretStore "store" for vault that authenticates with a token
+    And a SecretStore "store" for vault that authenticates with a token under key "vault-token"
     And an ExternalSecret "db" from SecretStore "store" with refreshInterval "5s" maps:
       | secret key | remote | property |
       | password   | app/db | password |

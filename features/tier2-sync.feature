@@ -51,9 +51,10 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
       | vault    |
 
   # GUIDE §Configuration: one remote secret per credential, its JSON keys become Secret keys
-  # reference/eso.md §5: ESO e2e case JSONDataFromSync (dataFrom.extract)
+  # reference/eso.md §5: ESO e2e case JSONDataFromSync (dataFrom.extract); the remote secret has an earlier version, so the current one must be read
   Scenario Outline: dataFrom.extract turns every JSON property of a remote secret into a Secret key (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "username", "password" and "host"
+    And remote secret "app/db" has an earlier version
     And a SecretStore "store" for <provider>
     And an ExternalSecret "db" from SecretStore "store" with refreshInterval "5s" extracts remote "app/db"
     When the ExternalSecret "db" is created
@@ -73,8 +74,10 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
       | vault    |
 
   # ADR-002 §Risks and Mitigations: spec.target.template formats secrets (here a connection string from two properties)
+  # Note: the remote secret has an earlier version, so the template must be filled from the current one
   Scenario Outline: A basic template renders a Secret key from remote properties (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "username" and "password"
+    And remote secret "app/db" has an earlier version
     And a SecretStore "store" for <provider>
     And an ExternalSecret "db" from SecretStore "store" with refreshInterval "5s" maps:
       | secret key | remote | property |

@@ -21,8 +21,31 @@ public sealed class EsoFaults
     /// own e2e prints the controller log on failure, so a value there ends up in CI output).</summary>
     public const string LogsSecretValue = "eso-logs-secret-value";
 
+    /// <summary>refreshInterval 0 re-syncs when the ExternalSecret's metadata changes (an annotation bump or a spec edit):
+    /// ESO before v0.11, which #4167 (reference/eso.md §6.4) records as changed on purpose.</summary>
+    public const string IntervalZeroSyncsOnChange = "eso-interval-zero-syncs-on-change";
+
+    /// <summary>creationPolicy Orphan still gets the controller ownerReference, so the Secret is garbage-collected with its
+    /// ExternalSecret (reference/eso.md §4: Orphan creates it without one; no upstream issue).</summary>
+    public const string OwnsSecretUnderOrphan = "eso-owns-secret-under-orphan";
+
+    /// <summary>A ClusterSecretStore's auth refs are resolved in the ExternalSecret's namespace although they name their own
+    /// (reference/eso.md §3a, #5618: "Specifying the namespace for ClusterSecretStore ...tokenSecretRef does not work").</summary>
+    public const string ClusterStoreIgnoresRefNamespace = "eso-cluster-store-ignores-ref-namespace";
+
+    /// <summary>tokenSecretRef.key is ignored: the Vault token is read from key "token", the default of
+    /// auth.kubernetes.secretRef (reference/eso.md §3b); no upstream issue.</summary>
+    public const string VaultTokenIgnoresKey = "eso-vault-token-ignores-key";
+
+    /// <summary>Vault Kubernetes auth ignores serviceAccountRef and logs in with the controller's own service account token,
+    /// the last fallback of getJwtString (reference/eso.md §3b); no upstream issue.</summary>
+    public const string VaultLogsInAsController = "eso-vault-logs-in-as-controller";
+
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
-        { NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing, LogsSecretValue };
+    {
+        NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing, LogsSecretValue,
+        IntervalZeroSyncsOnChange, OwnsSecretUnderOrphan, ClusterStoreIgnoresRefNamespace, VaultTokenIgnoresKey, VaultLogsInAsController,
+    };
 
     private readonly HashSet<string> _active;
 

@@ -24,6 +24,10 @@ public sealed record EsoOptions
     /// <summary>ESO --controller-class; stores or generators naming another class are skipped.</summary>
     public string ControllerClass { get; init; } = "default";
 
+    /// <summary>The controller's own service account (Helm: namespace and name of the release, reference/eso.md §2); the twin
+    /// only uses it under the fault eso-vault-logs-in-as-controller.</summary>
+    public (string Namespace, string Name) ControllerServiceAccount { get; init; } = ("external-secrets", "external-secrets");
+
     /// <summary>A sink for controller log lines (never values: keys, names and fingerprints only).</summary>
     public Action<string>? Log { get; init; }
 

@@ -23,6 +23,15 @@ public sealed class RemoteSecretSteps(EsoScenario eso, ScenarioWorld world)
         world.Timeline.Mark("remote", $"{name} rotated");
     }
 
+    // A remote secret with history: its previous version (AWSPREVIOUS, KV v2 version n-1) holds other values than the
+    // current one, so a Secret written from the wrong version shows.
+    [Given("remote secret {string} has an earlier version")]
+    public async Task GivenAnEarlierVersion(string name)
+    {
+        await eso.RotateRemoteAsync(name);
+        world.Timeline.Mark("remote", $"{name} rotated before the ExternalSecret exists");
+    }
+
     [When("remote secret {string} is deleted")]
     public async Task WhenDeleted(string name)
     {

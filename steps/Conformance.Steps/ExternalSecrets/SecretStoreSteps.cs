@@ -31,6 +31,14 @@ public sealed class SecretStoreSteps(EsoScenario eso, ScenarioWorld world)
     [Given("a SecretStore {string} for vault that authenticates with a token")]
     public Task GivenAVaultTokenStore(string name) => GivenAStore(name, "vault");
 
+    // reference/eso.md §3b: tokenSecretRef {name, key}; a key other than "token" shows ESO reads the key the store names.
+    [Given("a SecretStore {string} for vault that authenticates with a token under key {string}")]
+    public async Task GivenAVaultTokenStoreWithKey(string name, string key)
+    {
+        var store = await VaultTokenStoreAsync(name, world.Namespace, cluster: false, tokenKey: key);
+        await ApplyAndAwaitReadyAsync(store, world.Namespace);
+    }
+
     // ADR-002 §Implementation: ESO logs in to Vault with Kubernetes auth as a service account.
     [Given("a SecretStore {string} for vault that logs in with Kubernetes auth as service account {string}")]
     public async Task GivenAVaultKubernetesStore(string name, string serviceAccount)
@@ -121,7 +129,7 @@ public sealed class SecretStoreSteps(EsoScenario eso, ScenarioWorld world)
     }
 
     /// <summary>A token that can read only this scenario's part of KV (least privilege, GUIDE §Security Best Practices).</summary>
-    private async Task<SecretStoreManifest> VaultTokenStoreAsync(string name, string @namespace, bool cluster)
+    private async Task<SecretStoreManifest> VaultTokenStoreAsync(string name, string @namespace, bool cluster, string tokenKey = "token")
     {
         eso.UseProvider("vault");
         await ScenarioPolicyAsync();
@@ -129,9 +137,9 @@ public sealed class SecretStoreSteps(EsoScenario eso, ScenarioWorld world)
             cancellationToken: world.Cancellation);
         var token = TestRun.Ledger.Register(auth.ClientToken, $"Vault token for ESO in {world.Namespace}", SecretKind.Token);
         eso.OnCleanup(() => eso.Vault.RevokeTokenAsync(token.Reveal(), CancellationToken.None));
-        await world.Kube.ApplySecretAsync(@namespace, VaultTokenSecret, new Dictionary<string, SecretValue> { ["token"] = token },
+        await world.Kube.ApplySecretAsync(@namespace, VaultTokenSecret, new Dictionary<string, SecretValue> { [tokenKey] = token },
             cancellationToken: world.Cancellation);
-        var store = SecretStoreManifest.Vault(name, VaultInCluster, VaultStoreAuth.Token(new(VaultTokenSecret, "token", cluster ? @namespace : null)));
+        var store = SecretStoreManifest.Vault(name, VaultInCluster, VaultStoreAuth.Token(new(VaultTokenSecret, tokenKey, cluster ? @namespace : null)));
         return cluster ? store.AsClusterStore() : store;
     }
 

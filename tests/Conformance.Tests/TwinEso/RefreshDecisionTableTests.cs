@@ -29,6 +29,8 @@ public sealed class RefreshDecisionTableTests
         { "", "1h0m0s", true, 3599, false, false, "" },         // the CRD default interval
         { "", "5s", true, 6, false, false, EsoFaults.NeverRefreshes },     // fault: interval never elapses
         { "", "5s", true, 2, true, true, EsoFaults.NeverRefreshes },       // ... change still syncs
+        { "", "0s", true, 3, true, true, EsoFaults.IntervalZeroSyncsOnChange },    // fault: interval 0 syncs on a change
+        { "", "0s", true, 3600, false, false, EsoFaults.IntervalZeroSyncsOnChange }, // ... but time alone still does nothing
     };
 
     [Theory]

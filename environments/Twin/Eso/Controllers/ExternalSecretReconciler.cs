@@ -400,21 +400,23 @@ public sealed class ExternalSecretReconciler(
             }
             secret.Data = data;
         }
-        ApplyOwnership(es, secret);
+        ApplyOwnership(es, secret, Faults);
         // ESO bookkeeping: managed label and data-hash annotation (reference/eso.md §4).
         secret.Metadata.Labels[EsoLabels.Managed] = "true";
         secret.Metadata.Annotations[EsoLabels.DataHash] = GoObjectHash.OfData(secret.Data);
     }
 
     /// <summary>ESO applyOwnership: refuse a Secret controlled by another ExternalSecret; Owner sets the controller reference and created-by label.</summary>
-    private static void ApplyOwnership(ExternalSecretView es, V1Secret secret)
+    private static void ApplyOwnership(ExternalSecretView es, V1Secret secret, EsoFaults faults)
     {
         var refs = secret.Metadata.OwnerReferences ?? [];
         var controller = refs.FirstOrDefault(r => r.Controller == true);
         var ownerIsEs = controller is not null && controller.Kind == "ExternalSecret" && controller.ApiVersion.StartsWith(EsoLabels.Group + "/", StringComparison.Ordinal);
         var ownerIsThis = ownerIsEs && controller!.Name == es.Name;
         if (ownerIsEs && !ownerIsThis) throw new SecretOwnedException($"secret is owned by another ExternalSecret: {controller!.Name}");
-        if (es.CreationPolicy == "Owner")
+        // Fault eso-owns-secret-under-orphan: Orphan is given the ownerReference of Owner.
+        var owns = es.CreationPolicy == "Owner" || (es.CreationPolicy == "Orphan" && faults.Has(EsoFaults.OwnsSecretUnderOrphan));
+        if (owns)
         {
             if (controller is not null && !ownerIsThis)
                 throw new SecretOwnedException($"could not set controller reference on secret: Object {es.Namespace}/{secret.Metadata.Name} is already owned by another {controller.Kind} controller {controller.Name}");

@@ -44,7 +44,12 @@ public static class RefreshDecisions
     private static bool ShouldRefreshPeriodic(RefreshState s, DateTimeOffset now, EsoFaults? faults)
     {
         // ESO: interval <= 0 and synced once => never again, even on spec change (#4167, reference/eso.md §6.4).
-        if (s.RefreshInterval <= TimeSpan.Zero && s.SyncedResourceVersion != "") return false;
+        if (s.RefreshInterval <= TimeSpan.Zero && s.SyncedResourceVersion != "")
+        {
+            // Fault eso-interval-zero-syncs-on-change: the pre-v0.11 behaviour #4167 records, a metadata change still syncs.
+            if (faults?.Has(EsoFaults.IntervalZeroSyncsOnChange) == true) return s.SyncedResourceVersion != s.CurrentResourceVersion;
+            return false;
+        }
         // ESO: metadata changed (generation or labels/annotations) => refresh now (reference/eso.md §4).
         if (s.SyncedResourceVersion != s.CurrentResourceVersion) return true;
         if (s.RefreshTime is null) return true;

@@ -24,6 +24,12 @@ public static class VaultConnector
         if (auth?["tokenSecretRef"] is JsonObject tokenRef)
         {
             // ESO auth_token.go: the token is taken from the Secret as-is; validity is only checked by Validate (lookup-self).
+            // Fault eso-vault-token-ignores-key: the key the store names is replaced by "token" (auth.kubernetes.secretRef's default).
+            if (ctx.Options.Faults.Has(EsoFaults.VaultTokenIgnoresKey))
+            {
+                tokenRef = (JsonObject)tokenRef.DeepClone();
+                tokenRef["key"] = "token";
+            }
             vault.Token = (await SecretKeyResolver.ResolveAsync(ctx, tokenRef, ct)).Trim();
             return new VaultConnection(vault, null, referent);
         }
@@ -45,11 +51,15 @@ public static class VaultConnector
     /// <summary>ESO getJwtString: TokenRequest (600 s) for serviceAccountRef, else the secretRef's "token" key (reference/eso.md §3b).</summary>
     private static async Task<string> KubernetesJwtAsync(JsonObject k8s, StoreContext ctx, CancellationToken ct)
     {
+        // Fault eso-vault-logs-in-as-controller: serviceAccountRef and secretRef are skipped, the controller's own token is used.
+        if (ctx.Options.Faults.Has(EsoFaults.VaultLogsInAsController)) return await ControllerTokenAsync(ctx, ct);
         if (k8s["serviceAccountRef"] is JsonObject saRef)
         {
             var name = saRef.Str("name") ?? "";
             var ns = ctx.Namespace;
-            if (ctx.StoreKind == StoreRef.ClusterSecretStoreKind && saRef.Str("namespace") is { Length: > 0 } other) ns = other;
+            // Fault eso-cluster-store-ignores-ref-namespace: as in SecretKeyResolver, dropped for an ExternalSecret.
+            var ignoreRefNamespace = ctx.Namespace != "" && ctx.Options.Faults.Has(EsoFaults.ClusterStoreIgnoresRefNamespace);
+            if (ctx.StoreKind == StoreRef.ClusterSecretStoreKind && saRef.Str("namespace") is { Length: > 0 } other && !ignoreRefNamespace) ns = other;
             try
             {
                 return await ctx.Cluster.CreateServiceAccountTokenAsync(ns, name, saRef.StrList("audiences"), 600, ct);
@@ -71,6 +81,22 @@ public static class VaultConnector
             return await SecretKeyResolver.ResolveAsync(ctx, selector, ct);
         }
         throw new ProviderException("cannot read Kubernetes service account token from file system: open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory");
+    }
+
+    /// <summary>ESO getJwtString's last fallback, the pod's own token file; the twin asks for a token of the service account
+    /// a Helm install gives the controller (EsoOptions.ControllerServiceAccount).</summary>
+    private static async Task<string> ControllerTokenAsync(StoreContext ctx, CancellationToken ct)
+    {
+        var (ns, name) = ctx.Options.ControllerServiceAccount;
+        try
+        {
+            return await ctx.Cluster.CreateServiceAccountTokenAsync(ns, name, [], 600, ct);
+        }
+        catch (EsoApiException e)
+        {
+            // In a pod the file is always there; the twin has no pod, so the missing account stands for it.
+            throw new ProviderException($"cannot read Kubernetes service account token from file system (the controller's service account {ns}/{name}): {e.Message}");
+        }
     }
 
     private static bool IsReferent(JsonNode? auth)
