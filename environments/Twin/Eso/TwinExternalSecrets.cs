@@ -78,12 +78,27 @@ public sealed class TwinExternalSecrets : IAsyncDisposable
     /// <summary>Starts the informers and workers; returns once each informer made its first list attempt.</summary>
     public static async Task<TwinExternalSecrets> StartAsync(IKubernetes client, EsoOptions options, CancellationToken ct = default)
     {
+        // The twin runs no pod, so the account a Helm install gives the controller exists only when a fault logs in with it:
+        // then Vault, not the twin, refuses the login (the role binds another account).
+        if (options.Faults.Has(EsoFaults.VaultLogsInAsController)) await EnsureControllerServiceAccountAsync(client, options.ControllerServiceAccount, ct);
         var eso = new TwinExternalSecrets(client, options);
         foreach (var informer in eso._informers) eso._loops.Add(Task.Run(() => informer.RunAsync(eso._stop.Token), CancellationToken.None));
         for (var i = 0; i < Workers; i++) eso._loops.Add(Task.Run(() => eso.WorkAsync(eso._stop.Token), CancellationToken.None));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, eso._stop.Token);
         await Task.WhenAll(eso._informers.Select(i => i.FirstAttempt)).WaitAsync(linked.Token);
         return eso;
+    }
+
+    private static async Task EnsureControllerServiceAccountAsync(IKubernetes client, (string Namespace, string Name) account, CancellationToken ct)
+    {
+        try { await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = account.Namespace } }, cancellationToken: ct); }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { }
+        try
+        {
+            await client.CoreV1.CreateNamespacedServiceAccountAsync(
+                new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = account.Name, NamespaceProperty = account.Namespace } }, account.Namespace, cancellationToken: ct);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { }
     }
 
     private static string EsKey(JsonObject o) => $"es/{o.Str("metadata", "namespace")}/{o.Str("metadata", "name")}";
