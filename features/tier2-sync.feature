@@ -75,6 +75,7 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
 
   # ADR-002 §Risks and Mitigations: spec.target.template formats secrets (here a connection string from two properties)
   # Note: the remote secret has an earlier version, so the template must be filled from the current one
+  # Note: mergePolicy Replace (the default): only the rendered key is written, not the raw username and password (external-secrets#1429, #3869)
   Scenario Outline: A basic template renders a Secret key from remote properties (<provider>)
     Given remote secret "app/db" in <provider> holds generated canaries under "username" and "password"
     And remote secret "app/db" has an earlier version
@@ -87,6 +88,7 @@ Feature: Tier 2 - ESO syncs remote secrets into the Secrets notebook jobs read
     When the ExternalSecret "db" is created
     Then within 15 seconds the ExternalSecret "db" is Ready with reason "SecretSynced"
     And the Secret "db" key "DATABASE_URL" holds "postgresql://{username}:{password}@db:5432/app" filled in from remote "app/db"
+    And the Secret "db" holds exactly the keys "DATABASE_URL"
 
     @aws @needs:aws
     Examples: AWS Secrets Manager

@@ -41,10 +41,15 @@ public sealed class EsoFaults
     /// the last fallback of getJwtString (reference/eso.md §3b); no upstream issue.</summary>
     public const string VaultLogsInAsController = "eso-vault-logs-in-as-controller";
 
+    /// <summary>A target.template with data and mergePolicy Replace (the default) also writes the provider's raw keys beside the
+    /// rendered ones, as Merge does (#1429 and #3869: template data merged instead of replacing; fixed by #2115, mergePolicy).</summary>
+    public const string TemplateKeepsProviderKeys = "eso-template-keeps-provider-keys";
+
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
         NeverRefreshes, IgnoresForceSync, WritesPreviousVersion, DeletesUnderRetain, ReadyWhileFailing, LogsSecretValue,
         IntervalZeroSyncsOnChange, OwnsSecretUnderOrphan, ClusterStoreIgnoresRefNamespace, VaultTokenIgnoresKey, VaultLogsInAsController,
+        TemplateKeepsProviderKeys,
     };
 
     private readonly HashSet<string> _active;

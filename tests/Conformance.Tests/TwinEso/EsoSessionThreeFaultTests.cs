@@ -70,6 +70,26 @@ public sealed class EsoSessionThreeFaultTests
         bed.Cluster.Secret(EsoTestBed.Ns, EsoTestBed.Target)!.Metadata.OwnerReferences.Should().BeNullOrEmpty("only Orphan is affected");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Template_keeps_provider_keys_writes_the_raw_keys_beside_the_rendered_one(bool fault)
+    {
+        var bed = new EsoTestBed(fault ? [EsoFaults.TemplateKeepsProviderKeys] : []);
+        bed.Remote.CreateSecret("remote", """{"user":"alice","pass":"s3cr3t"}""");
+        bed.Apply(es =>
+        {
+            Spec(es)["data"] = new JsonArray();
+            Spec(es)["dataFrom"] = new JsonArray(new JsonObject { ["extract"] = new JsonObject { ["key"] = "remote" } });
+            TargetOf(es)["template"] = new JsonObject { ["data"] = new JsonObject { ["dsn"] = "postgres://{{ .user }}:{{ .pass }}@db" } };
+        });
+        await bed.ReconcileAsync();
+
+        var expected = new Dictionary<string, string> { ["dsn"] = "postgres://alice:s3cr3t@db" };
+        if (fault) { expected["user"] = "alice"; expected["pass"] = "s3cr3t"; }
+        bed.SecretData().Should().BeEquivalentTo(expected);
+    }
+
     private static InMemoryEsoCluster ClusterWithTokenSecret(string ns, string name, string key, string value)
     {
         var cluster = new InMemoryEsoCluster();

@@ -395,7 +395,7 @@ public sealed class ExternalSecretReconciler(
                 var (labels, annotations) = SecretTemplate.Metadata(template);
                 foreach (var kv in labels) secret.Metadata.Labels[kv.Key] = kv.Value;
                 foreach (var kv in annotations) secret.Metadata.Annotations[kv.Key] = kv.Value;
-                foreach (var kv in SecretTemplate.RenderData(template, dataMap, secret.Metadata.Labels, secret.Metadata.Annotations))
+                foreach (var kv in SecretTemplate.RenderData(template, dataMap, secret.Metadata.Labels, secret.Metadata.Annotations, Faults))
                     data[kv.Key] = kv.Value;
             }
             secret.Data = data;

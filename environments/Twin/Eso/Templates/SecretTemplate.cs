@@ -21,7 +21,7 @@ public static partial class SecretTemplate
 
     /// <summary>Renders template.data and the metadata maps; returns the Secret data keys to write.</summary>
     public static Dictionary<string, byte[]> RenderData(JsonObject template, IReadOnlyDictionary<string, byte[]> dataMap,
-        IDictionary<string, string> labels, IDictionary<string, string> annotations)
+        IDictionary<string, string> labels, IDictionary<string, string> annotations, EsoFaults? faults = null)
     {
         if (template["templateFrom"] is JsonArray { Count: > 0 })
             throw new TemplateException("template.templateFrom is not implemented by the twin");
@@ -31,7 +31,9 @@ public static partial class SecretTemplate
         var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         // ESO: mergePolicy Merge, or no data template at all, keeps the provider's keys beside the rendered ones.
         var noTemplates = template["data"] is not JsonObject { Count: > 0 };
-        if (template.Str("mergePolicy") == "Merge" || noTemplates)
+        // Fault eso-template-keeps-provider-keys: mergePolicy Replace (the default) behaves as Merge (#1429, #3869).
+        var merge = template.Str("mergePolicy") == "Merge" || faults?.Has(EsoFaults.TemplateKeepsProviderKeys) == true;
+        if (merge || noTemplates)
             foreach (var kv in dataMap) result[kv.Key] = kv.Value;
         foreach (var (key, text) in template.StrMap("data"))
             result[key] = Encoding.UTF8.GetBytes(Render(key, text, values));
