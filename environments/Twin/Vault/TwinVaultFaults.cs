@@ -12,5 +12,11 @@ public static class TwinVaultFaults
     /// <summary>Kubernetes auth accepts service accounts and namespaces the role does not bind (breaks path_login.go checks).</summary>
     public const string AcceptsUnboundServiceAccount = "vault-accepts-unbound-sa";
 
-    public static IReadOnlyList<string> All { get; } = [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount];
+    /// <summary>
+    /// The AWS engine's STS answers carry the session token as session_token only, without the deprecated security_token
+    /// that ADR-017's template reads (vault#23690 renamed it in 1.16; terraform-provider-vault#2732: it will go).
+    /// </summary>
+    public const string AwsDropsSecurityToken = "vault-aws-drops-security-token";
+
+    public static IReadOnlyList<string> All { get; } = [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount, AwsDropsSecurityToken];
 }

@@ -192,18 +192,21 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
         {
             throw VaultException.BadRequest($"Error assuming role: {e.Message}");
         }
+        var data = new JsonObject
+        {
+            ["access_key"] = AwsQueryClient.Child(result, "AccessKeyId"),
+            ["arn"] = AwsQueryClient.Child(result, "Arn"),
+            ["secret_key"] = AwsQueryClient.Child(result, "SecretAccessKey"),
+            // Vault >= 1.16 (vault#23690) returns the token as session_token and, deprecated, as security_token.
+            ["security_token"] = AwsQueryClient.Child(result, "SessionToken"),
+            ["session_token"] = AwsQueryClient.Child(result, "SessionToken"),
+            ["ttl"] = (long)ttl.TotalSeconds,
+        };
+        if (core.Faults.Contains(TwinVaultFaults.AwsDropsSecurityToken))
+            data.Remove("security_token");
         return new VaultResponse
         {
-            Data = new JsonObject
-            {
-                ["access_key"] = AwsQueryClient.Child(result, "AccessKeyId"),
-                ["arn"] = AwsQueryClient.Child(result, "Arn"),
-                ["secret_key"] = AwsQueryClient.Child(result, "SecretAccessKey"),
-                // Vault >= 1.16 (vault#23690) returns the token as session_token and, deprecated, as security_token.
-                ["security_token"] = AwsQueryClient.Child(result, "SessionToken"),
-                ["session_token"] = AwsQueryClient.Child(result, "SessionToken"),
-                ["ttl"] = (long)ttl.TotalSeconds,
-            },
+            Data = data,
             // STS credentials cannot be renewed or revoked (reference/vault.md §2.2, §3.4).
             Secret = new SecretLease { Ttl = ttl, MaxTtl = ttl, Renewable = false, Internal = new JsonObject { ["is_sts"] = true, ["role"] = name } },
         };
