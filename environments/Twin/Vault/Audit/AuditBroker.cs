@@ -20,8 +20,14 @@ internal sealed class AuditBroker(TimeProvider time)
 
     public IReadOnlyList<string> AllLines { get { lock (_all) return _all.ToList(); } }
 
+    /// <summary>Fault vault-audit-omits-reads: read requests leave no entry, as behind an audit filter that drops them.</summary>
+    public bool OmitsReads { get; init; }
+
+    private bool Omitted(VaultRequest req) => OmitsReads && req.Operation == VaultOperation.Read;
+
     public void LogRequest(VaultRequest req, string? error)
     {
+        if (Omitted(req)) return;
         foreach (var d in Devices)
         {
             var entry = new JsonObject
@@ -38,6 +44,7 @@ internal sealed class AuditBroker(TimeProvider time)
 
     public void LogResponse(VaultRequest req, JsonObject? body, int status, string? error)
     {
+        if (Omitted(req)) return;
         foreach (var d in Devices)
         {
             var response = new JsonObject();
