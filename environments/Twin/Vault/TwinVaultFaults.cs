@@ -31,6 +31,12 @@ public static class TwinVaultFaults
     /// </summary>
     public const string ReviewsWithClientJwt = "vault-k8s-auth-reviews-with-client-jwt";
 
+    /// <summary>
+    /// Audit entries name no identity: the auth section keeps the HMAC'd token and accessor but no display_name,
+    /// policies, metadata or entity_id (breaks reference/vault.md §3.7 auth.display_name; no upstream issue).
+    /// </summary>
+    public const string AuditLosesIdentity = "vault-audit-loses-identity";
+
     public static IReadOnlyList<string> All { get; } =
-        [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount, AuditOmitsReads, AclReadsWholeMount, ReviewsWithClientJwt];
+        [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount, AuditOmitsReads, AclReadsWholeMount, ReviewsWithClientJwt, AuditLosesIdentity];
 }

@@ -35,7 +35,10 @@ internal sealed class VaultCore : IAsyncDisposable
             throw new ArgumentException($"Unknown twin Vault fault(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", TwinVaultFaults.All)}.", nameof(options));
         Tokens = new TokenStore(this);
         Expiration = new ExpirationManager(this);
-        Audit = new AuditBroker(Time) { OmitsReads = Faults.Contains(TwinVaultFaults.AuditOmitsReads) };
+        Audit = new AuditBroker(Time)
+        {
+            OmitsReads = Faults.Contains(TwinVaultFaults.AuditOmitsReads), LosesIdentity = Faults.Contains(TwinVaultFaults.AuditLosesIdentity),
+        };
         Policies["default"] = Policy.Parse("default", BuiltinPolicies.Default);
         Policies["root"] = new Policy { Name = "root", Raw = "", Rules = [] };
     }

@@ -107,4 +107,23 @@ public sealed partial class AuditTests
             File.Delete(file);
         }
     }
+    [Fact]
+    public async Task The_loses_identity_fault_logs_every_request_without_its_display_name()
+    {
+        await using var v = await TestVault.StartAsync(faults: [Twin.Vault.TwinVaultFaults.AuditLosesIdentity]);
+        (await v.Root.PostAsync("sys/audit/mem", new { type = "file", options = new { file_path = "discard" } })).Status.Should().Be(HttpStatusCode.NoContent);
+        var probe = (await v.Root.PostAsync("auth/token/create", new { policies = new[] { "default" }, display_name = "probe" })).Auth["client_token"]!.GetValue<string>();
+        (await v.As(probe).GetAsync("auth/token/lookup-self")).Status.Should().Be(HttpStatusCode.OK);
+
+        var reads = v.Vault.AuditLines.Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(e => e["request"]!["path"]!.GetValue<string>() == "auth/token/lookup-self").ToList();
+        reads.Select(e => e["type"]!.GetValue<string>()).Should().Equal("request", "response");
+        reads.Should().AllSatisfy(e =>
+        {
+            var auth = e["auth"]!.AsObject();
+            auth.ContainsKey("display_name").Should().BeFalse();
+            auth.ContainsKey("policies").Should().BeFalse();
+            auth["client_token"]!.GetValue<string>().Should().MatchRegex(Hmac().ToString(), "the token is still named by its HMAC");
+        });
+    }
 }
