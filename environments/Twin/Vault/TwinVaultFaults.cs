@@ -18,5 +18,31 @@ public static class TwinVaultFaults
     /// </summary>
     public const string AwsDropsSecurityToken = "vault-aws-drops-security-token";
 
-    public static IReadOnlyList<string> All { get; } = [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount, AwsDropsSecurityToken];
+    /// <summary>
+    /// The audit devices record no entry for a read request (breaks reference/vault.md §3.7: every request and response
+    /// is logged; no upstream issue, models an audit filter or exclusion that drops reads of secrets).
+    /// </summary>
+    public const string AuditOmitsReads = "vault-audit-omits-reads";
+
+    /// <summary>
+    /// A read is allowed anywhere in a mount where the token's policies let it read some path (breaks vault/acl.go
+    /// per-path matching; no upstream issue, models the mount-level check sys/internal/ui/mounts makes, hasMountAccess,
+    /// used where the per-path one belongs).
+    /// </summary>
+    public const string AclReadsWholeMount = "vault-acl-reads-whole-mount";
+
+    /// <summary>
+    /// Kubernetes auth sends the TokenReview with the logging-in client's own JWT instead of the configured
+    /// token_reviewer_jwt (breaks reference/vault.md §3.5; models the 403 reports of §6: vault-helm#376, #388, #906, vault-k8s#143).
+    /// </summary>
+    public const string ReviewsWithClientJwt = "vault-k8s-auth-reviews-with-client-jwt";
+
+    /// <summary>
+    /// Audit entries name no identity: the auth section keeps the HMAC'd token and accessor but no display_name,
+    /// policies, metadata or entity_id (breaks reference/vault.md §3.7 auth.display_name; no upstream issue).
+    /// </summary>
+    public const string AuditLosesIdentity = "vault-audit-loses-identity";
+
+    public static IReadOnlyList<string> All { get; } =
+        [NoRevokeOnTokenRevoke, IgnoresMaxTtl, AcceptsUnboundServiceAccount, AuditOmitsReads, AclReadsWholeMount, ReviewsWithClientJwt, AuditLosesIdentity, AwsDropsSecurityToken];
 }
