@@ -26,5 +26,6 @@ Feature: US-13 - a job's service account needs no access to Secrets, and has non
 
   Scenario: US-13 - a job's service account cannot read or list another namespace's Secrets through the API
     Given a Secret "database-credentials" in another namespace holding generated canaries under "password"
+    And service account "notebook-runner" may get and list Secrets in its own namespace
     Then service account "notebook-runner" cannot read Secret "database-credentials" of the other namespace through the API
     And service account "notebook-runner" cannot list Secrets of the other namespace through the API

@@ -2,6 +2,7 @@ using System.Text;
 using Conformance.Environments.Twin.Aws;
 using Conformance.Twin.Eso;
 using Conformance.Twin.Injector;
+using Conformance.Twin.Kube;
 using Conformance.Twin.Vault;
 using Conformance.Twin.Workloads.Kubelet;
 using Conformance.Twin.Workloads.Operator;
@@ -45,10 +46,38 @@ public static class TwinFaultCatalogue
             "the controller logs a value of a Secret the job references when it creates the pod",
             "reference/operator.md §2.3: the operator reads the git credentials Secret through its own client and puts the token into the pod spec; this puts a value into its log",
             "a @security scenario that scans the controller logs (and the run's leak scan)"),
+        new(OperatorFaults.EmbedsGitToken, "operator",
+            "HTTPS git credentials are spliced into the clone URL in the init container's command, so the token is in the pod spec",
+            "reference/operator.md §2.3: v1.0.8's git_helper.go builds https://username:token@host/... into the git-clone command (the upstream profile's known defect git-token-in-init-command); this fault takes that code path under the contract profile",
+            "a @security scenario that scans the validation pod's spec for the git token"),
         new(KubeletFaults.IgnoresMissingSecret, "kubelet",
             "a missing Secret named by env secretKeyRef or envFrom does not block the container: it starts with the variables empty",
             "reference/operator.md §2.5: CreateContainerConfigError (secret \"X\" not found) is what fails the job; this is `optional: true` applied to a required reference",
             "a missing Secret scenario that expects the job to fail naming the Secret"),
+        new(KubeletFaults.WritesSecretVolumeAsText, "kubelet",
+            "a secret volume's files are written from the value decoded as UTF-8 text, so bytes that are not UTF-8 are replaced",
+            "no upstream issue in the reference notes; models a volume writer that handles Secret data as a string (the reason ConfigMaps split data from binaryData: data must be UTF-8), as with binary keystores or DER keys mounted from a Secret",
+            "a scenario that mounts a Secret holding non-UTF-8 bytes and compares the file's exact bytes"),
+        new(KubeFaults.AdmitsMissingServiceAccount, "apiserver",
+            "the ServiceAccount admission plugin admits a pod naming a ServiceAccount that does not exist (the token volume is still added, so the kubelet cannot fill it and the pod waits in ContainerCreating)",
+            "reference/operator.md §2.5: a missing serviceAccountName fails the job at once only because the API server refuses the pod (plugin/pkg/admission/serviceaccount); a volume that cannot be mounted leaves the job ValidationRunning forever. Models a cluster with the ServiceAccount plugin off (--disable-admission-plugins) or an account deleted between admission and start",
+            "a @negative scenario with a service account that does not exist, expecting the job to fail at once"),
+        new(KubeFaults.SkipsPodSecurity, "apiserver",
+            "Pod Security Admission does not enforce the namespace's pod-security.kubernetes.io/enforce level",
+            "reference/operator.md §2.2 (PSA: the validation pod violates restricted) and §2.5 (a restricted namespace fails the job at once); models a cluster with the PodSecurity plugin off or the namespace exempted in its AdmissionConfiguration (exemptions.namespaces), as on clusters that dropped PodSecurityPolicy without enabling PSA",
+            "a @negative scenario in a namespace enforcing restricted, expecting the pod to be refused"),
+        new(KubeFaults.SkipsCrdValidation, "apiserver",
+            "a custom resource's structural schema is not enforced: enum, type, required and format errors are admitted",
+            "reference/eso.md §1 (the v1 CRD schema; target.creationPolicy is an enum) and §4 (creationPolicy); no upstream issue; models a CRD served without validation (x-kubernetes-preserve-unknown-fields at the root, or a schema-less v1beta1 CRD left from an old install)",
+            "a @negative scenario that submits a malformed ExternalSecret and expects the API server to name the field"),
+        new(KubeFaults.RoleBindingGrantsClusterWide, "rbac",
+            "a RoleBinding's rules apply in every namespace, not only in its own",
+            "reference/operator.md §2.7 (ADR-019's RBAC claim; the job's account needs no Secret access); no upstream issue in the reference notes; models an authorizer that loses the namespace scope of a grant, the class of CVE-2019-11247 (namespaced RBAC reaching cluster-scoped custom resources)",
+            "a @security scenario in which an account allowed to read Secrets in its own namespace tries another namespace's"),
+        new(KubeFaults.GcIgnoresOwnerReferences, "gc",
+            "the garbage collector never deletes a dependent whose owners are gone (background deletion; the foreground and orphan finalizers still work)",
+            "reference/eso.md §4 (creationPolicy Owner: the Secret carries an ownerReference and is garbage-collected with its ExternalSecret) and reference/operator.md §2.2 (the validation pod is garbage-collected with its job); no upstream issue; models a stalled kube-controller-manager garbage collector",
+            "a @lifecycle scenario that deletes an owner and waits for its dependent to go"),
         new(EsoFaults.NeverRefreshes, "eso",
             "the periodic refresh never fires after the first sync",
             "reference/eso.md §6.3-4: external-secrets#5259, #4978, #4900 (refreshInterval does not take effect)",
