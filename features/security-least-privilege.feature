@@ -6,7 +6,8 @@ Feature: US-13 - a job's service account needs no access to Secrets, and has non
   ADR-019 (cited by ADR-014 and ADR-017) says the validation pod's service account needs RBAC get on Secrets for env
   injection. It does not: the kubelet resolves secretKeyRef and envFrom with its own credentials. So least privilege
   is reachable: the job runs as an account with no RBAC at all, still receives the values, and cannot read any Secret
-  through the API, in its namespace or another.
+  through the API in its namespace. Even an account that may read its own namespace's Secrets cannot read or list
+  another namespace's: a RoleBinding grants only in its own namespace.
 
   Background:
     Given a fresh namespace
@@ -26,5 +27,6 @@ Feature: US-13 - a job's service account needs no access to Secrets, and has non
 
   Scenario: US-13 - a job's service account cannot read or list another namespace's Secrets through the API
     Given a Secret "database-credentials" in another namespace holding generated canaries under "password"
+    And service account "notebook-runner" may get and list Secrets in its own namespace
     Then service account "notebook-runner" cannot read Secret "database-credentials" of the other namespace through the API
     And service account "notebook-runner" cannot list Secrets of the other namespace through the API

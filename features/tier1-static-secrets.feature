@@ -50,11 +50,14 @@ Feature: Tier 1 - static Kubernetes Secrets reach the notebook
   # GUIDE §Migrating from Inline Secrets [guide-verify-pod-access]: pods reach Secrets through volume mounts as well as env
   # GUIDE §Creating Secrets from Files [guide-manual-from-file]: the file holds the Secret's exact bytes
   Scenario: A Secret mounted as a volume reaches the notebook as files with the exact bytes
-    Given the notebook job mounts Secret "aws-credentials" at "/etc/notebook-secrets"
+    Given a Secret "signing-key" holding a generated binary canary under "key.der"
+    And the notebook job mounts Secret "aws-credentials" at "/etc/notebook-secrets"
+    And the notebook job mounts Secret "signing-key" at "/etc/notebook-keys"
     When the notebook job runs
     Then the job succeeds
     And the notebook read file "/etc/notebook-secrets/access-key-id" equal to Secret "aws-credentials" key "access-key-id"
     And the notebook read file "/etc/notebook-secrets/secret-access-key" equal to Secret "aws-credentials" key "secret-access-key"
+    And the notebook read file "/etc/notebook-keys/key.der" with exactly the bytes of Secret "signing-key" key "key.der"
 
   # GUIDE §Secret Not Found [guide-secret-not-found]: the error names the missing Secret
   @negative

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Conformance.Fixtures.Kube;
 using Conformance.Runner;
 using Conformance.Steps.Support;
 using k8s;
@@ -65,6 +67,30 @@ public sealed class LeastPrivilegeSteps(ScenarioWorld world)
             throw new StepFailedException($"expected {what} as {world.Namespace}/{serviceAccount} to be Forbidden (403), but the API answered {(int)e.Response.StatusCode}");
         }
         throw new StepFailedException($"service account {world.Namespace}/{serviceAccount} could {what} through the API: least privilege is broken");
+    }
+
+    private static readonly KubeResource Roles = new("rbac.authorization.k8s.io", "v1", "roles", "Role", true);
+    private static readonly KubeResource RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true);
+
+    /// <summary>A Role and RoleBinding in the scenario's namespace only: the grant must not reach any other namespace.</summary>
+    [Given("service account {string} may get and list Secrets in its own namespace")]
+    public async Task GivenSecretsReadableHere(string serviceAccount)
+    {
+        var name = serviceAccount + "-reads-secrets";
+        await world.Kube.CreateAsync(Roles, world.Namespace, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["rules"] = new JsonArray(new JsonObject
+            {
+                ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("secrets"), ["verbs"] = new JsonArray("get", "list"),
+            }),
+        }, world.Cancellation);
+        await world.Kube.CreateAsync(RoleBindings, world.Namespace, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = name },
+            ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = serviceAccount, ["namespace"] = world.Namespace }),
+        }, world.Cancellation);
     }
 
     // The harness's kubeconfig (server, CA), but authenticated as the service account with a TokenRequest token.

@@ -16,7 +16,10 @@ public sealed class SecretVolumeSteps(ScenarioWorld world)
         world.Job.TweakProbe(p => p.WithFile(files));
     }
 
-    /// <summary>Exact bytes: the probe's raw fingerprint, not the whitespace-stripped one.</summary>
+    /// <summary>
+    /// The file's whitespace-stripped fingerprint against the canary (canaries hold no whitespace, so this proves the value
+    /// arrived); exact bytes, trailing newline and non-UTF-8 included, are BinarySecretSteps' check.
+    /// </summary>
     [Then("the notebook read file {string} equal to Secret {string} key {string}")]
     public void ThenTheNotebookReadTheFile(string path, string secret, string key) =>
         ProbeExpectation.Empty.File(path, world.Canary(secret, key)).Verify(world.LastRun.RequireProbe(), TestRun.Ledger.Fingerprint);

@@ -74,7 +74,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 ? Task.FromResult<MotoServer?>(null)
                 : Starting(starting, "moto", () => Task.Run(() => StartMotoAsync(cancellationToken), cancellationToken));
             var api = await Starting(starting, "apiserver", () => KubeApiServer.StartAsync(
-                new KubeApiServerOptions { Log = Logs.For("apiserver") }, cancellationToken));
+                new KubeApiServerOptions { Log = Logs.For("apiserver"), Faults = faults.Kube }, cancellationToken));
             ApiServer = api;
             var kubeconfig = api.WriteKubeconfig(Path.Combine(_workDirectory, "kubeconfig"));
             var client = await Timings.Time("client", () => Task.FromResult(

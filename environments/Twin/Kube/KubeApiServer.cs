@@ -62,8 +62,11 @@ public sealed class KubeApiServer : IAsyncDisposable
         foreach (var t in BuiltInResources.Create()) store.Register(t);
         var tokens = new TokenIssuer(store, options.TimeProvider, options.ServiceAccountIssuer, options.ApiAudiences);
         var admission = new AdmissionChain(store, options);
-        var objects = new ObjectService(store, options.TimeProvider, admission);
-        var rbac = new RbacAuthorizer(store);
+        var objects = new ObjectService(store, options.TimeProvider, admission)
+        {
+            EnforcesSchemaValidation = !options.HasFault(KubeFaults.SkipsCrdValidation),
+        };
+        var rbac = new RbacAuthorizer(store) { RoleBindingsApplyEverywhere = options.HasFault(KubeFaults.RoleBindingGrantsClusterWide) };
         var adminToken = options.AdminToken ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var context = new ServerContext
         {
@@ -74,7 +77,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             Certificates = certs, AdminToken = adminToken, Stopping = stopping.Token,
         };
         _ = new ServiceAccountController(objects, tokens, certs.CaPem, options.Log, stopping.Token);
-        _ = new GarbageCollector(objects, options.Log, stopping.Token);
+        _ = new GarbageCollector(objects, options.Log, stopping.Token) { IgnoresOwnerReferences = options.HasFault(KubeFaults.GcIgnoresOwnerReferences) };
         _ = new CrdController(objects, options.Log, stopping.Token);
         var tWired = sw.Elapsed;
         // the bootstrap objects are made while Kestrel starts (requests wait for them below)

@@ -22,4 +22,8 @@ public sealed record KubeApiServerOptions
     public IReadOnlyDictionary<string, Uri> ServiceEndpoints { get; init; } = new Dictionary<string, Uri>();
     /// <summary>Diagnostics sink (internal errors, webhook failures); never receives secret values.</summary>
     public Action<string>? Log { get; init; }
+    /// <summary>Named faults (<see cref="KubeFaults"/>) that break one behaviour each; empty for a faithful server.</summary>
+    public IReadOnlySet<string> Faults { get; init; } = new HashSet<string>();
+
+    public bool HasFault(string name) => Faults.Contains(name);
 }

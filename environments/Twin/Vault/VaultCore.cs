@@ -35,7 +35,10 @@ internal sealed class VaultCore : IAsyncDisposable
             throw new ArgumentException($"Unknown twin Vault fault(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", TwinVaultFaults.All)}.", nameof(options));
         Tokens = new TokenStore(this);
         Expiration = new ExpirationManager(this);
-        Audit = new AuditBroker(Time);
+        Audit = new AuditBroker(Time)
+        {
+            OmitsReads = Faults.Contains(TwinVaultFaults.AuditOmitsReads), LosesIdentity = Faults.Contains(TwinVaultFaults.AuditLosesIdentity),
+        };
         Policies["default"] = Policy.Parse("default", BuiltinPolicies.Default);
         Policies["root"] = new Policy { Name = "root", Raw = "", Rules = [] };
     }
@@ -165,7 +168,9 @@ internal sealed class VaultCore : IAsyncDisposable
                 if (req.Operation == VaultOperation.Update && match.Template.CreateSupported && !mount.Backend.Exists(req))
                     req.Operation = VaultOperation.Create;   // request_handling.go: ExistenceCheck turns a write into create
                 // The denial is audited with the multierror text, as in Vault's logs ("1 error occurred:\n\t* permission denied\n\n").
-                if (!AclFor(te).Allows(req.Path, req.Operation, match.Template.Sudo)) throw VaultException.PermissionDenied();
+                var acl = AclFor(te);
+                if (!acl.Allows(req.Path, req.Operation, match.Template.Sudo) && !ReadsByMountFault(acl, req, match.Template.Sudo))
+                    throw VaultException.PermissionDenied();
             }
             // http/sys_health.go answers sys/health outside the logical request path, so it is never audited.
             audited = req.Path == "sys/health";
@@ -200,6 +205,11 @@ internal sealed class VaultCore : IAsyncDisposable
             return (500, Errors(ve));
         }
     }
+
+    // Fault vault-acl-reads-whole-mount: a read passes when the token may read anything in the path's mount.
+    private bool ReadsByMountFault(AclEvaluator acl, VaultRequest req, bool needsSudo) =>
+        Faults.Contains(TwinVaultFaults.AclReadsWholeMount) && req.Operation == VaultOperation.Read && !needsSudo
+        && acl.ReadsSomewhereUnder(req.Mount!.Path);
 
     private JsonObject? Render(VaultRequest req, VaultResponse resp)
     {

@@ -83,4 +83,23 @@ public static class InjectedProbePod
         + $"export DB_PORT=\"{postgres.InClusterPort}\"\n"
         + $"export DB_NAME=\"{postgres.Database}\"\n"
         + "{{- end }}\n";
+
+    /// <summary>
+    /// ADR-017's annotations for §Pattern: Dynamic AWS Credentials, step 2, with its template verbatim (including
+    /// <c>.Data.security_token</c>, the field name ADR-017 uses), on the pod instead of the ServiceAccount.
+    /// </summary>
+    public static Dictionary<string, string> Adr017AwsAnnotations(string vaultRole, string secretName, string credsPath, string region) =>
+        new(StringComparer.Ordinal)
+        {
+            ["vault.hashicorp.com/agent-inject"] = "true",
+            ["vault.hashicorp.com/role"] = vaultRole,
+            [$"vault.hashicorp.com/agent-inject-secret-{secretName}"] = credsPath,
+            [$"vault.hashicorp.com/agent-inject-template-{secretName}"] =
+                $"{{{{- with secret \"{credsPath}\" -}}}}\n"
+                + "export AWS_ACCESS_KEY_ID=\"{{ .Data.access_key }}\"\n"
+                + "export AWS_SECRET_ACCESS_KEY=\"{{ .Data.secret_key }}\"\n"
+                + "export AWS_SESSION_TOKEN=\"{{ .Data.security_token }}\"\n"
+                + $"export AWS_REGION=\"{region}\"\n"
+                + "{{- end }}\n",
+        };
 }

@@ -3,6 +3,7 @@ using Conformance.Environments.Twin.Aws;
 using Conformance.Environments.Twin.Faults;
 using Conformance.Twin.Eso;
 using Conformance.Twin.Injector;
+using Conformance.Twin.Kube;
 using Conformance.Twin.Vault;
 using Conformance.Twin.Workloads.Kubelet;
 using Conformance.Twin.Workloads.Operator;
@@ -15,7 +16,7 @@ namespace Conformance.Tests.Faults;
 public sealed class FaultCatalogueTests
 {
     public static TheoryData<string> ComponentFaults() =>
-        [.. OperatorFaults.Known, .. KubeletFaults.Known, .. EsoFaults.Known, .. TwinFaults.Known, .. TwinVaultFaults.All, .. AwsFaults.Known];
+        [.. OperatorFaults.Known, .. KubeletFaults.Known, .. EsoFaults.Known, .. TwinFaults.Known, .. TwinVaultFaults.All, .. AwsFaults.Known, .. KubeFaults.Known];
 
     [Theory]
     [MemberData(nameof(ComponentFaults))]

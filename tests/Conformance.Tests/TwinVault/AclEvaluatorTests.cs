@@ -1,3 +1,4 @@
+using System.Net;
 using Conformance.Twin.Vault.Acl;
 using Conformance.Twin.Vault.Http;
 using FluentAssertions;
@@ -101,5 +102,34 @@ public sealed class AclEvaluatorTests
         bad.Should().Throw<FormatException>().WithMessage("*invalid capability \"reed\"*");
         var garbage = () => Policy.Parse("x", "pth \"a\" {}");
         garbage.Should().Throw<FormatException>().WithMessage("*failed to parse policy*");
+    }
+    [Fact]
+    public void Reads_somewhere_under_a_mount_walks_every_rule_that_grants_read()
+    {
+        var acl = new AclEvaluator([Policy.Parse("app", Policies), Policy.Parse("default", BuiltinPolicies.Default)]);
+        acl.ReadsSomewhereUnder("database/").Should().BeTrue("database/creds/readonly grants read");
+        acl.ReadsSomewhereUnder("aws/").Should().BeFalse();
+        new AclEvaluator([Policy.Parse("deny", """path "kv/x" { capabilities = ["deny"] }""")]).ReadsSomewhereUnder("kv/").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_reads_whole_mount_fault_lets_a_token_read_every_path_of_a_mount_it_reads_one_path_of()
+    {
+        foreach (var faulty in new[] { false, true })
+        {
+            await using var v = await TestVault.StartAsync(faults: faulty ? [Twin.Vault.TwinVaultFaults.AclReadsWholeMount] : null);
+            (await v.Root.PostAsync("secret/data/app/mine", new { data = new { k = "v" } })).Status.Should().Be(HttpStatusCode.OK);
+            (await v.Root.PostAsync("secret/data/app/theirs", new { data = new { k = "v" } })).Status.Should().Be(HttpStatusCode.OK);
+            (await v.Root.PostAsync("sys/policies/acl/mine", new { policy = """path "secret/data/app/mine" { capabilities = ["read"] }""" })).Status.Should().Be(HttpStatusCode.NoContent);
+            var token = (await v.Root.PostAsync("auth/token/create", new { policies = new[] { "mine" } })).Auth["client_token"]!.GetValue<string>();
+            var client = v.As(token);
+
+            (await client.GetAsync("secret/data/app/mine")).Status.Should().Be(HttpStatusCode.OK);
+            (await client.GetAsync("secret/data/app/theirs")).Status.Should().Be(faulty ? HttpStatusCode.OK : HttpStatusCode.Forbidden, $"fault on: {faulty}");
+            (await client.PostAsync("secret/data/app/mine", new { data = new { k = "w" } })).Status.Should().Be(HttpStatusCode.Forbidden, "writes are still checked per path");
+            (await v.Root.PostAsync("sys/mounts/other", new { type = "kv", options = new { version = "2" } })).Status.Should().Be(HttpStatusCode.NoContent);
+            (await v.Root.PostAsync("other/data/x", new { data = new { k = "v" } })).Status.Should().Be(HttpStatusCode.OK);
+            (await client.GetAsync("other/data/x")).Status.Should().Be(HttpStatusCode.Forbidden, "a mount the token reads nothing of stays closed");
+        }
     }
 }

@@ -85,4 +85,45 @@ public sealed partial class AuditTests
             File.Delete(file);
         }
     }
+    [Fact]
+    public async Task The_omits_reads_fault_drops_read_entries_and_keeps_the_rest()
+    {
+        await using var v = await TestVault.StartAsync(faults: [Twin.Vault.TwinVaultFaults.AuditOmitsReads]);
+        var file = Path.Combine(Path.GetTempPath(), "twin-audit-" + Guid.NewGuid().ToString("N") + ".log");
+        try
+        {
+            (await v.Root.PostAsync("sys/audit/file", new { type = "file", options = new { file_path = file } })).Status.Should().Be(HttpStatusCode.NoContent);
+            (await v.Root.PostAsync("secret/data/app/cfg", new { data = new { password = "p" } })).Status.Should().Be(HttpStatusCode.OK);
+            (await v.Root.GetAsync("secret/data/app/cfg")).Status.Should().Be(HttpStatusCode.OK, "the read itself still works");
+            (await v.Root.GetAsync("secret/data/app/missing")).Status.Should().Be(HttpStatusCode.NotFound);
+
+            var entries = (await File.ReadAllLinesAsync(file, TestContext.Current.CancellationToken)).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            entries.Select(e => e["request"]!["operation"]!.GetValue<string>()).Should().NotContain("read");
+            entries.Where(e => e["request"]!["path"]!.GetValue<string>() == "secret/data/app/cfg")
+                .Select(e => e["type"]!.GetValue<string>()).Should().Equal(["request", "response"], "the write is still logged");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+    [Fact]
+    public async Task The_loses_identity_fault_logs_every_request_without_its_display_name()
+    {
+        await using var v = await TestVault.StartAsync(faults: [Twin.Vault.TwinVaultFaults.AuditLosesIdentity]);
+        (await v.Root.PostAsync("sys/audit/mem", new { type = "file", options = new { file_path = "discard" } })).Status.Should().Be(HttpStatusCode.NoContent);
+        var probe = (await v.Root.PostAsync("auth/token/create", new { policies = new[] { "default" }, display_name = "probe" })).Auth["client_token"]!.GetValue<string>();
+        (await v.As(probe).GetAsync("auth/token/lookup-self")).Status.Should().Be(HttpStatusCode.OK);
+
+        var reads = v.Vault.AuditLines.Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(e => e["request"]!["path"]!.GetValue<string>() == "auth/token/lookup-self").ToList();
+        reads.Select(e => e["type"]!.GetValue<string>()).Should().Equal("request", "response");
+        reads.Should().AllSatisfy(e =>
+        {
+            var auth = e["auth"]!.AsObject();
+            auth.ContainsKey("display_name").Should().BeFalse();
+            auth.ContainsKey("policies").Should().BeFalse();
+            auth["client_token"]!.GetValue<string>().Should().MatchRegex(Hmac().ToString(), "the token is still named by its HMAC");
+        });
+    }
 }

@@ -9,10 +9,10 @@ public sealed class AwsEngineTests(MotoServer moto) : IClassFixture<MotoServer>
 {
     private const string Policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
 
-    private async Task<TestVault> ConfiguredAsync()
+    private async Task<TestVault> ConfiguredAsync(IReadOnlyCollection<string>? faults = null)
     {
         if (moto.Endpoint is null) Assert.Skip(moto.SkipReason ?? "no moto_server");
-        var v = await TestVault.StartAsync();
+        var v = await TestVault.StartAsync(faults: faults);
         (await v.Root.PostAsync("sys/mounts/aws", new { type = "aws" })).Status.Should().Be(HttpStatusCode.NoContent);
         (await v.Root.PostAsync("aws/config/root", new
         {
@@ -69,7 +69,9 @@ public sealed class AwsEngineTests(MotoServer moto) : IClassFixture<MotoServer>
         var creds = await v.Root.PostAsync("aws/sts/sts", new { ttl = "20m" });
         creds.Status.Should().Be(HttpStatusCode.OK, creds.ToString());
         creds.Data["session_token"]!.GetValue<string>().Should().NotBeEmpty();
-        creds.Data["arn"]!.GetValue<string>().Should().Contain("notebook");
+        creds.Data["security_token"]!.GetValue<string>().Should().Be(creds.Data["session_token"]!.GetValue<string>(), "Vault >= 1.16 returns both names");
+        // The session name follows the IAM branch of Vault's username template: vault-<display name>-<role>-<unix>-<random 20>.
+        creds.Data["arn"]!.GetValue<string>().Should().MatchRegex("^arn:aws:sts::[0-9]+:assumed-role/notebook/vault-root-sts-[0-9]+-[A-Za-z0-9]{20}$");
         creds.Body!["renewable"]!.GetValue<bool>().Should().BeFalse();
         creds.Body["lease_duration"]!.GetValue<long>().Should().Be(1200);
         var leaseId = creds.Body["lease_id"]!.GetValue<string>();
@@ -77,5 +79,18 @@ public sealed class AwsEngineTests(MotoServer moto) : IClassFixture<MotoServer>
         (await v.Root.PostAsync("sys/leases/renew", new { lease_id = leaseId })).Errors.Should().Equal("lease is not renewable");
         (await v.Root.PostAsync("aws/roles/bad", new { credential_type = "iam_user", role_arns = new[] { arn } })).Errors.Should().Equal("cannot supply role_arns when credential_type isn't assumed_role");
         (await v.Root.GetAsync("aws/config/root")).Data.ContainsKey("secret_key").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Under_the_drops_security_token_fault_sts_credentials_carry_session_token_only()
+    {
+        await using var v = await ConfiguredAsync([Twin.Vault.TwinVaultFaults.AwsDropsSecurityToken]);
+        (await v.Root.PostAsync("aws/roles/sts", new { credential_type = "assumed_role", role_arns = new[] { "arn:aws:iam::123456789012:role/notebook" } }))
+            .Status.Should().Be(HttpStatusCode.NoContent);
+        var creds = await v.Root.GetAsync("aws/creds/sts");
+        creds.Status.Should().Be(HttpStatusCode.OK, creds.ToString());
+        creds.Data["session_token"]!.GetValue<string>().Should().NotBeEmpty();
+        creds.Data.ContainsKey("security_token").Should().BeFalse();
+        creds.Body!["lease_duration"]!.GetValue<long>().Should().Be(3600, "without default_sts_ttl an STS credential lives 1h");
     }
 }

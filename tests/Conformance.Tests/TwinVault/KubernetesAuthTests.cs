@@ -118,4 +118,20 @@ public sealed class KubernetesAuthTests
         await using var __ = stub;
         (await v.Root.PostAsync("auth/kubernetes/login", new { role = "app", jwt = stub.IssueToken("prod", "intruder") }, token: "")).Status.Should().Be(HttpStatusCode.OK);
     }
+    [Fact]
+    public async Task The_reviews_with_client_jwt_fault_refuses_a_bound_account_that_cannot_review()
+    {
+        var (v, stub) = await ConfiguredAsync(faults: [Twin.Vault.TwinVaultFaults.ReviewsWithClientJwt]);
+        await using var _ = v;
+        await using var __ = stub;
+        var jwt = stub.IssueToken("demo", "app");
+        var login = await v.Root.PostAsync("auth/kubernetes/login", new { role = "app", jwt }, token: "");
+        login.Status.Should().Be(HttpStatusCode.Forbidden, "the bound account lacks system:auth-delegator");
+        login.Errors.Should().Equal("1 error occurred:\n\t* permission denied\n\n");
+        stub.Calls.Single().Bearer.Should().Be(jwt, "the configured reviewer JWT is not used");
+        stub.Reviewers.Add(jwt);
+        (await v.Root.PostAsync("auth/kubernetes/login", new { role = "app", jwt }, token: "")).Status.Should().Be(HttpStatusCode.OK, "an account that may review itself still logs in");
+        (await v.Root.PostAsync("auth/kubernetes/login", new { role = "app", jwt = stub.IssueToken("demo", "other") }, token: "")).Errors
+            .Should().ContainSingle("the bindings are still checked").Which.Should().Contain("service account name not authorized");
+    }
 }

@@ -43,4 +43,14 @@ public sealed class GitCredentialProfileTests
         init.Env.Should().Contain(e => e.Name == "GIT_PASSWORD" && e.ValueFrom.SecretKeyRef.Name == "git-credentials" && e.ValueFrom.SecretKeyRef.Key == "token");
         init.Env.Should().OnlyContain(e => e.Value == null || e.Name == "HOME");
     }
+
+    [Fact]
+    public void The_embeds_git_token_fault_takes_the_upstream_path_under_the_contract_profile()
+    {
+        var options = new OperatorOptions { Profile = OperatorProfile.Contract, Faults = new HashSet<string> { OperatorFaults.EmbedsGitToken } };
+        var init = ValidationPodBuilder.Build(Job(), Https, options).Spec.InitContainers[0];
+
+        init.Command[2].Should().Contain("https://clone-user:tok-123@git.example/x/nb.git");
+        init.Env.Should().NotContain(e => e.Name == "GIT_PASSWORD");
+    }
 }

@@ -7,7 +7,8 @@ internal sealed record TwinFaultRouting(
     IReadOnlyList<string> Eso,
     IReadOnlyList<string> Injector,
     IReadOnlyList<string> Vault,
-    IReadOnlySet<string> Aws)
+    IReadOnlySet<string> Aws,
+    IReadOnlySet<string> Kube)
 {
     public static TwinFaultRouting Route(IEnumerable<string> faults)
     {
@@ -19,6 +20,8 @@ internal sealed record TwinFaultRouting(
             // The injector and the agent are one project (Conformance.Twin.Injector) with one fault set.
             byComponent["injector"].Concat(byComponent["agent"]).ToList(),
             byComponent["vault"].ToList(),
-            byComponent["aws"].ToHashSet(StringComparer.Ordinal));
+            byComponent["aws"].ToHashSet(StringComparer.Ordinal),
+            // The API server, its RBAC authorizer and its garbage collector are one project (Conformance.Twin.Kube).
+            byComponent["apiserver"].Concat(byComponent["rbac"]).Concat(byComponent["gc"]).ToHashSet(StringComparer.Ordinal));
     }
 }

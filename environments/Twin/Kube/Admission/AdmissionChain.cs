@@ -37,7 +37,8 @@ public sealed class AdmissionChain(ObjectStore store, KubeApiServerOptions optio
             var errors = CrdController.Validate(a.Object).ToList();
             if (errors.Count > 0) throw ApiException.Invalid(a.Type, a.Name, errors);
         }
-        if (a.Operation == "CREATE" && a.Subresource.Length == 0 && a.Type.Group == "" && a.Type.Plural == "pods" && a.Object is not null)
+        if (a.Operation == "CREATE" && a.Subresource.Length == 0 && a.Type.Group == "" && a.Type.Plural == "pods" && a.Object is not null
+            && !options.HasFault(KubeFaults.SkipsPodSecurity))
         {
             var ns = store.Table("", "namespaces")?.Get("", a.Namespace);
             var level = ns.Str("metadata", "labels", "pod-security.kubernetes.io/enforce") ?? "privileged";
@@ -61,9 +62,10 @@ public sealed class AdmissionChain(ObjectStore store, KubeApiServerOptions optio
         spec["serviceAccountName"] = saName;
         spec["serviceAccount"] = saName;
         var sa = store.Table("", "serviceaccounts")?.Get(pod.Namespace(), saName);
-        if (sa is null)
+        if (sa is null && !options.HasFault(KubeFaults.AdmitsMissingServiceAccount))
             throw ApiException.Forbidden(pods, pod.Name(), $"error looking up service account {pod.Namespace()}/{saName}: serviceaccount \"{saName}\" not found");
-        var automount = spec.Bool("automountServiceAccountToken") ?? sa.Bool("automountServiceAccountToken") ?? true;
+        // (under the fault a missing account reads as automount: the token volume is added and the kubelet cannot fill it)
+        var automount = spec.Bool("automountServiceAccountToken") ?? sa?.Bool("automountServiceAccountToken") ?? true;
         if (!automount) return;
         var mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
         var all = (spec.Arr("initContainers") ?? []).Concat(spec.Arr("containers") ?? []).OfType<JsonObject>().ToList();

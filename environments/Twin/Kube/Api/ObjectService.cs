@@ -18,6 +18,9 @@ public sealed class ObjectService(ObjectStore store, TimeProvider time, IAdmissi
 {
     int clusterIps;
     public ObjectStore Store => store;
+
+    /// <summary>False under <see cref="KubeFaults.SkipsCrdValidation"/>: schema errors of custom resources are admitted.</summary>
+    public bool EnforcesSchemaValidation { get; init; } = true;
     public TimeProvider Time => time;
 
     /// <summary>Run in order after a committed create/update/removal (not for dry runs): the built-in controllers' triggers.</summary>
@@ -119,7 +122,7 @@ public sealed class ObjectService(ObjectStore store, TimeProvider time, IAdmissi
             var list = string.Join(", ", outcome.PrunedFields.Select(f => $"unknown field \"{f}\""));
             throw ApiException.BadRequest($"{t.Kind} in version \"{version}\" cannot be handled as a {t.Kind}: strict decoding error: {list}");
         }
-        if (!outcome.IsValid) throw ApiException.Invalid(t, obj.Name(), outcome.Errors);
+        if (!outcome.IsValid && EnforcesSchemaValidation) throw ApiException.Invalid(t, obj.Name(), outcome.Errors);
     }
 
     // ------------------------------------------------------------------------------------------------ update

@@ -14,6 +14,10 @@ public sealed class RbacAuthorizer(ObjectStore store)
 {
     public sealed record Decision(bool Allowed, string Reason);
 
+    /// <summary>True under <see cref="KubeFaults.RoleBindingGrantsClusterWide"/>: a RoleBinding's rules apply in
+    /// every namespace (and to cluster-scoped requests), as if it were a ClusterRoleBinding.</summary>
+    public bool RoleBindingsApplyEverywhere { get; init; }
+
     public Decision Authorize(RequestAttributes a)
     {
         if (a.User.IsMaster) return new(true, "");
@@ -24,18 +28,20 @@ public sealed class RbacAuthorizer(ObjectStore store)
             if (role is not null && RulesAllow(role, a))
                 return new(true, $"RBAC: allowed by ClusterRoleBinding \"{crb.Name()}\" of ClusterRole \"{role.Name()}\" to {SubjectText(crb, a.User)}");
         }
-        if (a.Namespace.Length > 0)
+        if (a.Namespace.Length > 0 || RoleBindingsApplyEverywhere)
         {
-            foreach (var rb in Items("rolebindings", a.Namespace))
+            foreach (var rb in Items("rolebindings", RoleBindingsApplyEverywhere ? null : a.Namespace))
             {
-                if (!BindsUser(rb, a.User, a.Namespace)) continue;
+                // the binding's own namespace: subjects without one and its Role are resolved there
+                var bindingNs = rb.Namespace();
+                if (!BindsUser(rb, a.User, bindingNs)) continue;
                 var refKind = rb.Str("roleRef", "kind");
                 var refName = rb.Str("roleRef", "name") ?? "";
                 var role = refKind == "ClusterRole"
                     ? store.Table("rbac.authorization.k8s.io", "clusterroles")?.Get("", refName)
-                    : store.Table("rbac.authorization.k8s.io", "roles")?.Get(a.Namespace, refName);
+                    : store.Table("rbac.authorization.k8s.io", "roles")?.Get(bindingNs, refName);
                 if (role is not null && RulesAllow(role, a))
-                    return new(true, $"RBAC: allowed by RoleBinding \"{rb.Name()}/{a.Namespace}\" of {refKind} \"{refName}\" to {SubjectText(rb, a.User)}");
+                    return new(true, $"RBAC: allowed by RoleBinding \"{rb.Name()}/{bindingNs}\" of {refKind} \"{refName}\" to {SubjectText(rb, a.User)}");
             }
         }
         return new(false, "");

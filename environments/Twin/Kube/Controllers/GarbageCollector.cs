@@ -17,6 +17,10 @@ public sealed class GarbageCollector
     readonly ObjectService objects;
     readonly WorkQueue<string> queue = new();
 
+    /// <summary>True under <see cref="KubeFaults.GcIgnoresOwnerReferences"/>: dependents of a deleted owner are never
+    /// collected (background deletion); the foreground and orphan finalizers still work.</summary>
+    public bool IgnoresOwnerReferences { get; init; }
+
     public GarbageCollector(ObjectService objects, Action<string>? log, CancellationToken stop)
     {
         this.objects = objects;
@@ -77,6 +81,7 @@ public sealed class GarbageCollector
     /// <summary>Deletes a dependent whose owners are all absent; otherwise drops the references to absent owners.</summary>
     async Task CollectIfOrphanedAsync(ResourceType t, JsonObject dep, string? goneUid)
     {
+        if (IgnoresOwnerReferences) return;
         var refs = dep.Arr("metadata", "ownerReferences") ?? [];
         var absent = refs.Where(r => r.Str("uid") == goneUid || !OwnerExists(r, dep.Namespace(), t)).Select(r => r.Str("uid")).ToHashSet();
         if (absent.Count == 0) return;

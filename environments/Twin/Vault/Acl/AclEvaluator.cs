@@ -90,6 +90,19 @@ public sealed class AclEvaluator
         return string.CompareOrdinal(a.Path, b.Path);
     }
 
+    /// <summary>
+    /// Whether some rule at or under <paramref name="prefix"/> (a mount path) grants read: the walk over exact and
+    /// prefix rules that logical_system.go hasMountAccess makes to decide whether a mount is visible at all. Only the
+    /// fault vault-acl-reads-whole-mount uses it to authorise a read.
+    /// </summary>
+    public bool ReadsSomewhereUnder(string prefix)
+    {
+        if (_root) return true;
+        return new[] { _exact, _prefix, _segmentWildcard }
+            .SelectMany(rules => rules)
+            .Any(r => r.Key.StartsWith(prefix, StringComparison.Ordinal) && !r.Value.HasFlag(Capability.Deny) && r.Value.HasFlag(Capability.Read));
+    }
+
     /// <summary>Whether an operation is allowed (acl.go AllowOperation); root-protected paths also need sudo.</summary>
     public bool Allows(string path, VaultOperation op, bool needsSudo)
     {

@@ -20,8 +20,17 @@ internal sealed class AuditBroker(TimeProvider time)
 
     public IReadOnlyList<string> AllLines { get { lock (_all) return _all.ToList(); } }
 
+    /// <summary>Fault vault-audit-omits-reads: read requests leave no entry, as behind an audit filter that drops them.</summary>
+    public bool OmitsReads { get; init; }
+
+    /// <summary>Fault vault-audit-loses-identity: the auth section names the token only by its HMACs, not who it belongs to.</summary>
+    public bool LosesIdentity { get; init; }
+
+    private bool Omitted(VaultRequest req) => OmitsReads && req.Operation == VaultOperation.Read;
+
     public void LogRequest(VaultRequest req, string? error)
     {
+        if (Omitted(req)) return;
         foreach (var d in Devices)
         {
             var entry = new JsonObject
@@ -38,6 +47,7 @@ internal sealed class AuditBroker(TimeProvider time)
 
     public void LogResponse(VaultRequest req, JsonObject? body, int status, string? error)
     {
+        if (Omitted(req)) return;
         foreach (var d in Devices)
         {
             var response = new JsonObject();
@@ -81,9 +91,16 @@ internal sealed class AuditBroker(TimeProvider time)
         lock (_all) _all.Add(entry.ToJsonString());
     }
 
-    private static JsonObject AuthSection(AuditDevice d, TokenEntry? te)
+    private JsonObject AuthSection(AuditDevice d, TokenEntry? te)
     {
         if (te is null) return new JsonObject { ["token_type"] = "default" };
+        if (LosesIdentity)
+            return new JsonObject
+            {
+                ["client_token"] = d.MaybeHash(te.Id),
+                ["accessor"] = d.HmacAccessor ? d.MaybeHash(te.Accessor) : te.Accessor,
+                ["token_type"] = "service",
+            };
         var o = new JsonObject
         {
             ["client_token"] = d.MaybeHash(te.Id),

@@ -148,6 +148,16 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n];
 
+    /// <summary>
+    /// path_config_root.go defaultUserNameTemplate, IAM branch (iam_user users and assumed_role session names):
+    /// vault-&lt;display&gt;-&lt;role&gt; (≤42)-&lt;unix&gt;-&lt;random 20&gt;, ≤64, with genUsername's normalizeDisplayName.
+    /// </summary>
+    private static string IamName(string display, string role, DateTimeOffset now) =>
+        Truncate($"vault-{Truncate($"{Normalize(display)}-{Normalize(role)}", 42)}-{now.ToUnixTimeSeconds()}-{RandomNumberGenerator.GetString(Alnum, 20)}", 64);
+
+    // secret_access_keys.go normalizeDisplayName: [^a-zA-Z0-9+=,.@_-] becomes "_".
+    private static string Normalize(string s) => System.Text.RegularExpressions.Regex.Replace(s, "[^a-zA-Z0-9+=,.@_-]", "_");
+
     private async Task<VaultResponse> CredsAsync(VaultRequest req, string kind, string name, CancellationToken ct)
     {
         if (!_roles.TryGetValue(name, out var role)) throw VaultException.BadRequest($"Role \"{name}\" not found");
@@ -156,9 +166,7 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
         if (role.CredentialType == "iam_user")
         {
             if (kind == "sts") throw VaultException.BadRequest($"Can't generate STS credentials for a role with credential_type \"iam_user\"");
-            // Default iam_user template: vault-<display>-<policy>(≤42)-<unix>-<random 20>, ≤64 (builtin/logical/aws).
-            var username = Truncate($"vault-{Truncate($"{display}-{name}", 42)}-{now.ToUnixTimeSeconds()}-{RandomNumberGenerator.GetString(Alnum, 20)}", 64);
-            return await CreateIamUserAsync(role, name, username, ct);
+            return await CreateIamUserAsync(role, name, IamName(display, name, now), ct);
         }
         if (role.CredentialType != "assumed_role") throw VaultException.BadRequest($"the twin Vault does not implement credential_type \"{role.CredentialType}\"");
         var roleArn = req.Data.Str("role_arn") ?? "";
@@ -170,7 +178,8 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
         else if (!role.RoleArns.Contains(roleArn)) throw VaultException.BadRequest($"role_arn {roleArn} not in allowed role arns for Vault role {name}");
         var ttl = req.Data.Duration("ttl") ?? (role.DefaultStsTtl > TimeSpan.Zero ? role.DefaultStsTtl : TimeSpan.FromHours(1));
         if (role.MaxStsTtl > TimeSpan.Zero && ttl > role.MaxStsTtl) ttl = role.MaxStsTtl;
-        var session = Truncate($"vault-{now.ToUnixTimeSeconds()}-{RandomNumberGenerator.GetString(Alnum, 20)}", 32);
+        // genUsername(displayName, roleName, "assume_role"): the IAM branch of the template, not the 32-character STS one.
+        var session = IamName(display, name, now);
         var args = new List<(string, string)> { ("RoleArn", roleArn), ("RoleSessionName", session), ("DurationSeconds", ((long)ttl.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         if (role.PolicyDocument.Length > 0) args.Add(("Policy", role.PolicyDocument));
         for (var i = 0; i < role.PolicyArns.Count; i++) args.Add(($"PolicyArns.member.{i + 1}.arn", role.PolicyArns[i]));
@@ -183,16 +192,21 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
         {
             throw VaultException.BadRequest($"Error assuming role: {e.Message}");
         }
+        var data = new JsonObject
+        {
+            ["access_key"] = AwsQueryClient.Child(result, "AccessKeyId"),
+            ["arn"] = AwsQueryClient.Child(result, "Arn"),
+            ["secret_key"] = AwsQueryClient.Child(result, "SecretAccessKey"),
+            // Vault >= 1.16 (vault#23690) returns the token as session_token and, deprecated, as security_token.
+            ["security_token"] = AwsQueryClient.Child(result, "SessionToken"),
+            ["session_token"] = AwsQueryClient.Child(result, "SessionToken"),
+            ["ttl"] = (long)ttl.TotalSeconds,
+        };
+        if (core.Faults.Contains(TwinVaultFaults.AwsDropsSecurityToken))
+            data.Remove("security_token");
         return new VaultResponse
         {
-            Data = new JsonObject
-            {
-                ["access_key"] = AwsQueryClient.Child(result, "AccessKeyId"),
-                ["arn"] = AwsQueryClient.Child(result, "Arn"),
-                ["secret_key"] = AwsQueryClient.Child(result, "SecretAccessKey"),
-                ["session_token"] = AwsQueryClient.Child(result, "SessionToken"),
-                ["ttl"] = (long)ttl.TotalSeconds,
-            },
+            Data = data,
             // STS credentials cannot be renewed or revoked (reference/vault.md §2.2, §3.4).
             Secret = new SecretLease { Ttl = ttl, MaxTtl = ttl, Renewable = false, Internal = new JsonObject { ["is_sts"] = true, ["role"] = name } },
         };
@@ -219,6 +233,7 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
                 {
                     ["access_key"] = AwsQueryClient.Child(key, "AccessKeyId"),
                     ["secret_key"] = AwsQueryClient.Child(key, "SecretAccessKey"),
+                    ["security_token"] = null,
                     ["session_token"] = null,
                 },
                 Secret = new SecretLease

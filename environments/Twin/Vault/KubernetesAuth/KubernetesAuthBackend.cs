@@ -188,7 +188,9 @@ internal sealed class KubernetesAuthBackend(VaultCore core) : IBackend
             throw new VaultException(403, "namespace not authorized");
         if (sa.Uid.Length == 0) throw new VaultException(500, "could not parse UID from claims");
 
-        var bearer = config.ReviewerJwt.Length > 0 ? config.ReviewerJwt : jwt;
+        // token_review.go: the reviewer JWT when configured, else the client's own. Fault vault-k8s-auth-reviews-with-client-jwt
+        // always sends the client's, as Vault does when token_reviewer_jwt is unset: refused unless it holds system:auth-delegator.
+        var bearer = config.ReviewerJwt.Length > 0 && !core.Faults.Contains(TwinVaultFaults.ReviewsWithClientJwt) ? config.ReviewerJwt : jwt;
         var custom = core.Options.KubernetesReviewHttpClientFactory;
         HttpClient? owned = null;
         try

@@ -7,5 +7,9 @@ public static class KubeletFaults
     /// (the variables empty or absent) instead of waiting in CreateContainerConfigError (operator.md §2.5).</summary>
     public const string IgnoresMissingSecret = "kubelet-ignores-missing-secret";
 
-    public static IReadOnlyList<string> Known { get; } = [IgnoresMissingSecret];
+    /// <summary>A secret volume's files (secret volumes and projected secret sources) are written from the value decoded
+    /// as UTF-8 text and encoded again, so bytes that are not UTF-8 are replaced (U+FFFD), not kept exactly.</summary>
+    public const string WritesSecretVolumeAsText = "kubelet-writes-secret-volume-as-text";
+
+    public static IReadOnlyList<string> Known { get; } = [IgnoresMissingSecret, WritesSecretVolumeAsText];
 }

@@ -48,7 +48,10 @@ internal sealed class PodRunner
         _options = options;
         _podFolder = podFolder;
         _podIp = podIp;
-        _volumeBuilder = new VolumeBuilder(api, api.RequestTokenAsync);
+        _volumeBuilder = new VolumeBuilder(api, api.RequestTokenAsync)
+        {
+            SecretsAsText = options.Faults.Contains(KubeletFaults.WritesSecretVolumeAsText),
+        };
         _init = (pod.Spec.InitContainers ?? []).Select(c => new ContainerSlot(c, init: true)).ToList();
         _main = pod.Spec.Containers.Select(c => new ContainerSlot(c, init: false)).ToList();
         _startTime = Now();

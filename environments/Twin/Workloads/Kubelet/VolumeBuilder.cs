@@ -18,6 +18,10 @@ public sealed class VolumeBuilder(IKubeObjectSource source, TokenRequester token
 {
     private const int DefaultMode = 420; // 0644, the API default for secret/configMap/projected/downwardAPI volumes
 
+    /// <summary>True under <see cref="KubeletFaults.WritesSecretVolumeAsText"/>: Secret values pass through a UTF-8
+    /// string on their way to the file, so bytes that are not UTF-8 come out as U+FFFD.</summary>
+    public bool SecretsAsText { get; init; }
+
     /// <summary>Sets up every volume not yet ready; returns the FailedMount messages of the ones that are still failing.</summary>
     public async Task<IReadOnlyList<string>> SetUpAsync(V1Pod pod, string podFolder, IDictionary<string, string> ready, CancellationToken ct)
     {
@@ -61,7 +65,7 @@ public sealed class VolumeBuilder(IKubeObjectSource source, TokenRequester token
             {
                 if (sv.Optional != true) return $"secret \"{sv.SecretName}\" not found";
             }
-            else error = Payload(secret.Data, sv.Items, sv.DefaultMode, sv.Optional == true, files, "references non-existent secret key: ");
+            else error = Payload(SecretData(secret), sv.Items, sv.DefaultMode, sv.Optional == true, files, "references non-existent secret key: ");
         }
         else if (volume.ConfigMap is { } cv)
         {
@@ -81,7 +85,7 @@ public sealed class VolumeBuilder(IKubeObjectSource source, TokenRequester token
                 {
                     var secret = await source.GetSecretAsync(ns, ps.Name, ct);
                     if (secret is null) { if (ps.Optional != true) errors.Add($"secret \"{ps.Name}\" not found"); continue; }
-                    if (Payload(secret.Data, ps.Items, pv.DefaultMode, ps.Optional == true, files, "references non-existent secret key: ") is { } e) errors.Add(e);
+                    if (Payload(SecretData(secret), ps.Items, pv.DefaultMode, ps.Optional == true, files, "references non-existent secret key: ") is { } e) errors.Add(e);
                 }
                 else if (src.ConfigMap is { } pc)
                 {
@@ -133,6 +137,11 @@ public sealed class VolumeBuilder(IKubeObjectSource source, TokenRequester token
         }
         return null;
     }
+
+    private IDictionary<string, byte[]>? SecretData(V1Secret secret) =>
+        !SecretsAsText || secret.Data is null
+            ? secret.Data
+            : secret.Data.ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(kv.Value)), StringComparer.Ordinal);
 
     private static Dictionary<string, byte[]> ConfigMapData(V1ConfigMap cm)
     {

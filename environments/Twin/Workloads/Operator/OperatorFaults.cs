@@ -29,6 +29,10 @@ public static class OperatorFaults
     /// <summary>The controller logs a value of a Secret the job references when it creates the validation pod.</summary>
     public const string LogsSecretValue = "operator-logs-secret-value";
 
+    /// <summary>HTTPS git credentials are spliced into the clone URL inside the init container's command, as v1.0.8
+    /// does (§2.3), instead of reaching git through env secretKeyRefs: the token is in the pod spec.</summary>
+    public const string EmbedsGitToken = "operator-embeds-git-token";
+
     public static IReadOnlyList<string> Known { get; } =
-        [DropsEnv, DropsEnvFrom, IgnoresCredentials, SucceedsFailingNotebook, RetriesForever, CopiesSecretIntoMessage, LogsSecretValue];
+        [DropsEnv, DropsEnvFrom, IgnoresCredentials, SucceedsFailingNotebook, RetriesForever, CopiesSecretIntoMessage, LogsSecretValue, EmbedsGitToken];
 }

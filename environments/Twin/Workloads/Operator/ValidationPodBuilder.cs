@@ -89,7 +89,9 @@ public static class ValidationPodBuilder
         var path = job.Spec.Notebook.Path;
         // contract (ADR-014 §Consequences "Security: best practices built-in"): HTTPS credentials reach git through
         // env secretKeyRefs and a credential helper, so the pod spec holds references only, never the token.
-        var helperCredentials = options.Profile == OperatorProfile.Contract && creds.Type == "https";
+        // (the operator-embeds-git-token fault takes v1.0.8's code path below under the contract profile too)
+        var helperCredentials = options.Profile == OperatorProfile.Contract && creds.Type == "https"
+                                && !options.HasFault(OperatorFaults.EmbedsGitToken);
         var script = creds.Type switch
         {
             "https" when helperCredentials => ValidationScripts.HttpsCloneWithCredentialEnv(git.Url, git.Ref, path),
