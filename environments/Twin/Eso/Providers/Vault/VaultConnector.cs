@@ -30,7 +30,12 @@ public static class VaultConnector
                 tokenRef = (JsonObject)tokenRef.DeepClone();
                 tokenRef["key"] = "token";
             }
-            vault.Token = (await SecretKeyResolver.ResolveAsync(ctx, tokenRef, ct)).Trim();
+            // Not trimmed: ESO passes the Secret's bytes as they are, and Vault's Go client refuses a token with a trailing
+            // newline before sending anything (vault#7288; PR vault#7624, trimming it, was declined).
+            var token = await SecretKeyResolver.ResolveAsync(ctx, tokenRef, ct);
+            if (token.Any(char.IsControl))
+                throw new ProviderException("configured Vault token contains non-printable characters and cannot be used");
+            vault.Token = token;
             return new VaultConnection(vault, null, referent);
         }
         if (auth?["kubernetes"] is JsonObject k8s)

@@ -15,7 +15,7 @@ namespace Conformance.Tests.TwinEso;
 /// The ESO faults for refreshInterval 0, creationPolicy Orphan, ClusterSecretStore ref namespaces and Vault auth, each
 /// against the faithful behaviour beside it.
 /// </summary>
-public sealed class EsoSessionThreeFaultTests
+public sealed class EsoPolicyAndAuthFaultTests
 {
     private static JsonObject Spec(JsonObject es) => (JsonObject)es["spec"]!;
     private static JsonObject TargetOf(JsonObject es) => (JsonObject)es["spec"]!["target"]!;
@@ -140,6 +140,17 @@ public sealed class EsoSessionThreeFaultTests
 
         faithful.Http.Token.Should().Be("hvs.scoped");
         await faulty.Should().ThrowAsync<ProviderException>().WithMessage("cannot find secret data for key: \"token\"");
+    }
+
+    [Fact]
+    public async Task A_vault_token_with_a_trailing_newline_is_refused_as_vaults_client_refuses_it_not_trimmed()
+    {
+        var cluster = ClusterWithTokenSecret("team-a", "vault-token", "token", "hvs.scoped\n");
+        using var http = new HttpClient();
+
+        var connect = () => VaultConnector.ConnectAsync(http, TokenStoreSpec("token"), Context(cluster, StoreRef.SecretStoreKind, "team-a", TokenStoreSpec("token")), CancellationToken.None);
+
+        await connect.Should().ThrowAsync<ProviderException>().WithMessage("*non-printable characters*");
     }
 
     private sealed class LoginHandler : HttpMessageHandler
