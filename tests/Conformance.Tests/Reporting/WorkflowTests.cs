@@ -91,6 +91,18 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
+    public void The_nightly_sensitivity_job_runs_every_fault_on_the_twin()
+    {
+        var run = Steps(Load(".github/workflows/nightly.yml"), "sensitivity").Single(s => s.Contains("./run-e2e.sh", StringComparison.Ordinal));
+        var args = Words(run).Skip(1).ToList();
+        args.Should().Contain("--sensitivity").And.NotContain("--fault", "the nightly matrix covers every fault, not a chosen few");
+
+        var (exit, output) = RunE2eCheck(args);
+        exit.Should().Be(0, run);
+        output.Should().Contain("mode=sensitivity env=twin").And.Contain("profile=contract");
+    }
+
+    [Fact]
     public void The_nightly_merge_job_merges_the_legs()
     {
         var steps = Steps(Load(".github/workflows/nightly.yml"), "matrix");
