@@ -185,6 +185,11 @@ internal sealed class VaultCore : IAsyncDisposable
                 lastUse = limited.NumUses == 0;
             }
             var resp = await mount.Backend.HandleAsync(req, ct);
+            // backend.go adds this warning only to a non-nil response: a write answered 204 (aws/roles, sys/policy)
+            // drops it silently in Vault 1.15 (hashicorp/vault#15837 and #21946, both closed unmerged).
+            if (req.Operation is VaultOperation.Create or VaultOperation.Update && (!resp.IsEmpty || resp.Auth is not null)
+                && OpenApiGuard.Unrecognised(match.Template, req.Data.Select(kv => kv.Key)) is { Count: > 0 } ignored)
+                resp.Warnings.Add($"Endpoint ignored these unrecognized parameters: [{string.Join(' ', ignored)}]");
             if (lastUse && !req.Token!.Revoked) Tokens.RevokeTree(req.Token);
             var json = Render(req, resp);
             if (req.Path != "sys/health") Audit.LogResponse(req, json, resp.Status, null);

@@ -7,7 +7,8 @@ namespace Conformance.Twin.Vault.Http;
 /// <summary>
 /// The fidelity guard: every request must match a path template of upstream/vault/openapi.json (Vault 1.15) after
 /// mount-path substitution, with an operation the template offers (LIST = GET with list=true, as the spec writes it).
-/// The table is embedded from Http/openapi-paths.tsv, generated from that file.
+/// The table is embedded from Http/openapi-paths.tsv, generated from that file. Http/openapi-request-fields.tsv
+/// (same source) lists the request body properties of each write, for Vault's "unrecognized parameters" warning.
 /// </summary>
 internal sealed class OpenApiGuard
 {
@@ -15,6 +16,9 @@ internal sealed class OpenApiGuard
     {
         internal Regex? Literal { get; init; }
         internal string Suffix { get; init; } = "";
+        /// <summary>The fields a write recognises (body properties plus the path's own {params}); null when the
+        /// spec lists none or takes arbitrary input (kv v1, cubbyhole, sys/wrapping/wrap): then nothing is flagged.</summary>
+        public IReadOnlySet<string>? RequestFields { get; init; }
     }
 
     public sealed record Match(Template Template, bool OperationAllowed);
@@ -23,24 +27,41 @@ internal sealed class OpenApiGuard
     private readonly List<Template> _templates;
     private readonly Dictionary<string, Regex> _compiled = new(StringComparer.Ordinal);
 
+    private static readonly Regex PathParamRx = new(@"\{(\w+)\}", RegexOptions.Compiled);
+
     public OpenApiGuard()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Conformance.Twin.Vault.openapi-paths.tsv")
-            ?? throw new InvalidOperationException("embedded resource openapi-paths.tsv missing from Conformance.Twin.Vault");
-        using var reader = new StreamReader(stream);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var cols in Rows("openapi-request-fields.tsv")) fields[cols[0]] = cols[1].Split(',', StringSplitOptions.RemoveEmptyEntries);
         _templates = [];
-        while (reader.ReadLine() is { } line)
+        foreach (var cols in Rows("openapi-paths.tsv"))
         {
-            if (line.StartsWith('#') || line.Length == 0) continue;
-            var cols = line.Split('\t');
             var ops = cols[1].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
             if (ops.Count == 0) continue;
             var flags = cols.Length > 2 ? cols[2].Split(',') : [];
             var ph = PlaceholderRx.Match(cols[0]);
+            // framework.Path.Fields holds the path's captures too, so {name} in the template is recognised.
+            var recognised = fields.TryGetValue(cols[0], out var props)
+                ? props.Concat(PathParamRx.Matches(cols[0]).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal)
+                : null;
             _templates.Add(new Template(cols[0], ph.Success ? ph.Groups[1].Value : null, ops,
-                flags.Contains("create"), flags.Contains("sudo"), flags.Contains("unauth")));
+                flags.Contains("create"), flags.Contains("sudo"), flags.Contains("unauth")) { RequestFields = recognised });
         }
     }
+
+    private static IEnumerable<string[]> Rows(string resource)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Conformance.Twin.Vault." + resource)
+            ?? throw new InvalidOperationException($"embedded resource {resource} missing from Conformance.Twin.Vault (see its .csproj)");
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+            if (!line.StartsWith('#') && line.Length != 0) yield return line.Split('\t');
+    }
+
+    /// <summary>sdk/framework/backend.go HandleRequest: request fields the path's schema does not know, sorted as
+    /// Go's sort.Strings sorts them (ordinal). Empty when the template lists no schema.</summary>
+    public static IReadOnlyList<string> Unrecognised(Template t, IEnumerable<string> requestFields) =>
+        t.RequestFields is { } known ? requestFields.Where(f => !known.Contains(f)).Order(StringComparer.Ordinal).ToList() : [];
 
     public IReadOnlyList<Template> Templates => _templates;
 
