@@ -73,6 +73,7 @@ public sealed class UnrecognizedParameterTests
         }
         var guard = new Twin.Vault.Http.OpenApiGuard();
         var placeholders = new System.Text.RegularExpressions.Regex(@"\{(\w+)\}");
+        expected.Remove("/{database_mount_path}/config/{name}");   // OpenApiGuard.PassesBodyToPlugin
         var actual = guard.Templates.Where(t => t.RequestFields is not null).ToDictionary(t => t.Path,
             t => string.Join(",", t.RequestFields!.Except(placeholders.Matches(t.Path).Select(m => m.Groups[1].Value)).Order(StringComparer.Ordinal)));
         actual.Should().BeEquivalentTo(expected, "Http/openapi-request-fields.tsv must be regenerated from openapi.json");

@@ -27,6 +27,10 @@ internal sealed class OpenApiGuard
     private readonly List<Template> _templates;
     private readonly Dictionary<string, Regex> _compiled = new(StringComparer.Ordinal);
 
+    // Writes whose schema lists properties while the backend hands the whole body on (the database plugin reads
+    // connection_url, username, password... that the path's schema never names): left unflagged, to stay conservative.
+    private static readonly HashSet<string> PassesBodyToPlugin = new(StringComparer.Ordinal) { "/{database_mount_path}/config/{name}" };
+
     private static readonly Regex PathParamRx = new(@"\{(\w+)\}", RegexOptions.Compiled);
 
     public OpenApiGuard()
@@ -41,7 +45,7 @@ internal sealed class OpenApiGuard
             var flags = cols.Length > 2 ? cols[2].Split(',') : [];
             var ph = PlaceholderRx.Match(cols[0]);
             // framework.Path.Fields holds the path's captures too, so {name} in the template is recognised.
-            var recognised = fields.TryGetValue(cols[0], out var props)
+            var recognised = fields.TryGetValue(cols[0], out var props) && !PassesBodyToPlugin.Contains(cols[0])
                 ? props.Concat(PathParamRx.Matches(cols[0]).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal)
                 : null;
             _templates.Add(new Template(cols[0], ph.Success ? ph.Groups[1].Value : null, ops,
