@@ -1,6 +1,6 @@
 # Note: ADR-017 §Pattern: Dynamic AWS Credentials: Vault's AWS secrets engine issues STS credentials and the Vault Agent template renders them as export lines the notebook sources
 # reference/vault.md §3.4 (the AWS engine; iam_endpoint/sts_endpoint point it at an emulator), §2.2 (STS leases are not renewable)
-# ADR-017 §Pattern: Dynamic AWS Credentials [adr017-aws-role-ttl]: the role's default_ttl=1h/max_ttl=24h are not AWS role fields (a document defect, checked below)
+# Note: ADR-017 writes its AWS role with default_ttl=1h max_ttl=24h, which are not AWS role fields: the last scenario checks that document defect
 # reference/vault.md §1.1: the injector reads annotations from the pod only, so the harness makes the pod (as tier3-vault-agent-injection.feature does)
 @tier3 @vault @aws @needs:aws @needs:vault-injector
 Feature: Tier 3 - Vault Agent injects dynamic AWS credentials (STS AssumeRole) into a pod annotated as the injector needs
