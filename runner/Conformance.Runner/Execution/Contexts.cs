@@ -91,5 +91,11 @@ public sealed class ScenarioSkippedException(string reason) : Exception(reason)
     public string Reason { get; } = reason;
 }
 
+/// <summary>
+/// Thrown by a binding when the harness itself cannot run the scenario (its world did not start, a tool is missing):
+/// the scenario fails, and a <c>@known-defect</c> scenario failing this way is not counted as the defect reproduced.
+/// </summary>
+public sealed class HarnessUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
 /// <summary>Thrown by a step that is written but not implemented yet (the undefined-step snippet uses it).</summary>
 public sealed class PendingStepException(string message = "This step is pending: implement it.") : Exception(message);

@@ -242,7 +242,7 @@ public sealed class FeatureRunner
         }
 
         result.Duration = clock.Elapsed;
-        ApplyKnownDefect(result);
+        ApplyKnownDefect(result, context.TestError);
         Results.Record(result);
         foreach (var listener in TestRun.Listeners)
             await listener.OnScenarioFinishedAsync(result).ConfigureAwait(false);
@@ -545,10 +545,16 @@ public sealed class FeatureRunner
 
     // ---------------------------------------------------------------- results
 
-    private void ApplyKnownDefect(ScenarioResult result)
+    private void ApplyKnownDefect(ScenarioResult result, Exception? firstError)
     {
         if (result.KnownDefect is not { } id || Options.StrictKnownDefects) return;
-        if (result.Status.IsFailure())
+        if (result.Status.IsFailure() && !ReachedTheDefect(result, firstError))
+        {
+            // A failure before the scenario's own checks ran says nothing about the defect: it stays a failure.
+            result.Reason = $"Not an expected failure: known defect {id} was not reached (the scenario failed in a hook, on an " +
+                "undefined, ambiguous or pending step, on a step argument, or because the harness could not run it).";
+        }
+        else if (result.Status.IsFailure())
         {
             var firstLine = result.Error?.Split('\n', 2)[0].TrimEnd() ?? "";
             result.Reason = $"Expected failure: known defect {id}. {firstLine}";
@@ -559,6 +565,22 @@ public sealed class FeatureRunner
             result.Reason = $"Appears fixed: known defect {id} did not reproduce (the scenario passed). Check and remove the @known-defect:{id} tag.";
             result.Status = ScenarioStatus.AppearsFixed;
         }
+    }
+
+    /// <summary>
+    /// A known defect is reproduced only by a step that ran and failed on its own terms: not by a hook, an undefined,
+    /// ambiguous or pending step, a bad step argument, or a <see cref="HarnessUnavailableException"/> anywhere in the cause.
+    /// </summary>
+    private static bool ReachedTheDefect(ScenarioResult result, Exception? firstError)
+    {
+        if (result.Status != ScenarioStatus.Failed) return false;
+        if (!result.Steps.Any(s => s.Status == StepStatus.Failed)) return false;
+        for (var e = firstError; e is not null; e = e.InnerException)
+        {
+            if (e is HarnessUnavailableException or StepArgumentConversionException) return false;
+            if (e is AggregateException { InnerExceptions: var inner } && inner.Any(i => i is HarnessUnavailableException)) return false;
+        }
+        return true;
     }
 
     private static ScenarioResult NewResult(ParsedFeature feature, Messages.Pickle pickle)

@@ -66,7 +66,9 @@ public static class ScenarioTest
                 context?.AddWarning(result.Reason ?? "appears fixed");
                 return;
             default:
-                throw new ScenarioFailedException(result.Error ?? $"The scenario ended {result.Status}.");
+                var error = result.Error ?? $"The scenario ended {result.Status}.";
+                // A @known-defect scenario that failed before reaching its defect says so first.
+                throw new ScenarioFailedException(result.Reason is { } reason ? reason + Environment.NewLine + error : error);
         }
     }
 }

@@ -34,6 +34,22 @@ public sealed class KnownDefectTests
     }
 
     [Fact]
+    public async Task A_known_defect_that_was_never_reached_stays_a_failure()
+    {
+        var (results, _) = await RunnerHarness.RunAsync(RunnerHarness.Runner(typeof(ErrorBindings)), "known-defects-not-reached.feature");
+
+        foreach (var name in new[] { "The harness could not run the scenario", "A check that fails after the harness gave up is still not the defect" })
+        {
+            var scenario = results.Scenario(name);
+            scenario.Status.Should().Be(ScenarioStatus.Failed, "a world that did not start reproduces no defect");
+            scenario.Reason.Should().StartWith("Not an expected failure: known defect OP-").And.Contain("was not reached");
+            FluentActions.Invoking(() => ScenarioTest.Report(scenario)).Should().Throw<ScenarioFailedException>();
+        }
+        results.Scenario("An undefined step is not the defect").Status.Should().Be(ScenarioStatus.Undefined);
+        results.Summary.ExpectedFailures.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Strict_mode_reports_raw_outcomes()
     {
         var runner = RunnerHarness.Runner(new RunnerOptions { StrictKnownDefects = true }, typeof(ErrorBindings));

@@ -17,6 +17,13 @@ public sealed class ErrorBindings(ScenarioContext scenario, TestRunContext run)
     [When("the binding throws")]
     public void Throws() => throw new InvalidOperationException("boom from binding", new FormatException("the inner cause"));
 
+    [Given("the harness cannot start its world")]
+    public void HarnessUnavailable() => throw new HarnessUnavailableException("the world could not be started: no Docker daemon");
+
+    [Given("the world failed to start and a check trips over it")]
+    public void WrappedHarnessUnavailable() =>
+        throw new InvalidOperationException("could not read the namespace", new HarnessUnavailableException("the world could not be started"));
+
     [Given("a pending step")]
     public void Pending() => throw new PendingStepException();
 
