@@ -107,7 +107,7 @@ public sealed class TwinEnvironment(TwinOptions options) : IWorldEnvironment
                 {
                     if (await moto is not { } started) return null;
                     if (faults.Aws.Count == 0) return started.Endpoint;
-                    return Track(await SecretsManagerFaultProxy.StartAsync(started.Endpoint, cancellationToken)).Endpoint;
+                    return Track(await SecretsManagerFaultProxy.StartAsync(started.Endpoint, started.Credentials, cancellationToken)).Endpoint;
                 },
                 cancellationToken);
             starting.Add(awsEndpoint);

@@ -38,39 +38,43 @@ public sealed class AwsFaultProxyTests
             .AsArray().Select(n => (string?)n).Should().Equal("AWSCURRENT");
 
     [Fact]
-    public async Task Against_moto_a_rotated_secret_reads_as_its_previous_value_and_a_new_one_as_itself()
+    public async Task Against_authenticating_moto_only_the_current_read_changes_and_every_signature_still_holds()
     {
         if (MotoServer.Locate() is null) Assert.Skip(MotoServer.WhyUnavailable);
         var ct = TestContext.Current.CancellationToken;
-        await using var moto = await MotoServer.StartAsync(cancellationToken: ct);
-        await using var proxy = await SecretsManagerFaultProxy.StartAsync(moto.Endpoint, ct);
-        using var http = new HttpClient();
+        await using var moto = await MotoServer.StartAuthenticatingAsync(cancellationToken: ct);
+        await using var proxy = await SecretsManagerFaultProxy.StartAsync(moto.Endpoint, moto.Credentials, ct);
+        using var direct = new SecretsManagerClient(moto.Endpoint, moto.Region, moto.Credentials);
+        using var viaProxy = new SecretsManagerClient(proxy.Endpoint, moto.Region, moto.Credentials);
+        using var stsViaProxy = new IamStsClient(proxy.Endpoint, moto.Region, moto.Credentials);
 
-        await CallAsync(http, moto.Endpoint, "CreateSecret", """{"Name":"rotated","SecretString":"v1"}""", ct);
-        await CallAsync(http, moto.Endpoint, "PutSecretValue", """{"SecretId":"rotated","SecretString":"v2"}""", ct);
-        await CallAsync(http, moto.Endpoint, "CreateSecret", """{"Name":"fresh","SecretString":"only"}""", ct);
+        await direct.CreateSecretAsync("rotated", "v1", cancellationToken: ct);
+        await direct.PutSecretValueAsync("rotated", "v2", cancellationToken: ct);
+        await viaProxy.CreateSecretAsync("fresh", "only", cancellationToken: ct);
 
-        (await ValueAsync(http, moto.Endpoint, "rotated", ct)).Should().Be("v2", "moto itself is faithful");
-        (await ValueAsync(http, proxy.Endpoint, "rotated", ct)).Should().Be("v1", "through the fault, AWSCURRENT answers AWSPREVIOUS");
-        (await ValueAsync(http, proxy.Endpoint, "fresh", ct)).Should().Be("only", "with no previous version the current one is served");
+        (await direct.GetSecretValueAsync("rotated", cancellationToken: ct)).SecretString.Should().Be("v2", "moto itself is faithful");
+        (await viaProxy.GetSecretValueAsync("rotated", cancellationToken: ct)).SecretString.Should().Be("v1", "through the fault, AWSCURRENT answers AWSPREVIOUS");
+        (await viaProxy.GetSecretValueAsync("rotated", versionStage: "AWSPREVIOUS", cancellationToken: ct)).SecretString.Should().Be("v1");
+        (await viaProxy.GetSecretValueAsync("fresh", cancellationToken: ct)).SecretString.Should().Be("only", "with no previous version the current one is served");
+        (await stsViaProxy.GetCallerIdentityAsync(ct)).Arn.Should().EndWith("user/" + MotoServer.HarnessUser,
+            "calls the fault does not target keep their signatures valid through the proxy");
     }
 
-    private static async Task<string?> ValueAsync(HttpClient http, Uri endpoint, string id, CancellationToken ct) =>
-        (string?)JsonNode.Parse(await CallAsync(http, endpoint, "GetSecretValue", $$"""{"SecretId":"{{id}}"}""", ct))!["SecretString"];
-
-    // moto does not check signatures: an unsigned request with a plausible Authorization header is enough here.
-    private static async Task<string> CallAsync(HttpClient http, Uri endpoint, string operation, string body, CancellationToken ct)
+    [Fact]
+    public async Task Through_the_proxy_other_keys_are_still_refused()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.1"),
-        };
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager." + operation);
-        request.Headers.TryAddWithoutValidation("Authorization",
-            "AWS4-HMAC-SHA256 Credential=AKIDMOTOTESTKEY00001/20260101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await http.SendAsync(request, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        response.IsSuccessStatusCode.Should().BeTrue($"{operation} should succeed: {(int)response.StatusCode} {text}");
-        return text;
+        if (MotoServer.Locate() is null) Assert.Skip(MotoServer.WhyUnavailable);
+        var ct = TestContext.Current.CancellationToken;
+        await using var moto = await MotoServer.StartAuthenticatingAsync(cancellationToken: ct);
+        await using var proxy = await SecretsManagerFaultProxy.StartAsync(moto.Endpoint, moto.Credentials, ct);
+        using var direct = new SecretsManagerClient(moto.Endpoint, moto.Region, moto.Credentials);
+        using var wrongKeys = new SecretsManagerClient(proxy.Endpoint, moto.Region, new AwsCredentials(moto.Credentials.AccessKeyId, "not-the-secret-key"));
+        await direct.CreateSecretAsync("guarded", "v1", cancellationToken: ct);
+        await direct.PutSecretValueAsync("guarded", "v2", cancellationToken: ct);
+
+        var read = () => wrongKeys.GetSecretValueAsync("guarded", cancellationToken: ct);
+
+        (await read.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("HTTP 403",
+            "the proxy signs again only what the world's own keys signed; lent keys would read v1");
     }
 }
