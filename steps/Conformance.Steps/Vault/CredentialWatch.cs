@@ -212,9 +212,12 @@ public sealed class LeaseHistory(string id, DateTimeOffset firstSeen)
     public bool Renewed { get; private set; }
     public int ExpireMoves { get; private set; }
     public DateTimeOffset? FirstExpire { get; private set; }
+    /// <summary>Vault's issue_time: when the lease was made, however late the watch first saw it.</summary>
+    public DateTimeOffset? IssueTime { get; private set; }
 
     internal void Observe(LeaseInfo info)
     {
+        IssueTime ??= info.IssueTime;
         Renewed |= info.LastRenewal is not null;
         FirstExpire ??= info.ExpireTime;
         if (info.ExpireTime is { } expire)

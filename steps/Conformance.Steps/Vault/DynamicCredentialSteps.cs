@@ -109,20 +109,23 @@ public sealed class DynamicCredentialSteps(ScenarioWorld world, VaultScenario va
         world.Timeline.Mark("pod", "re-rendered file seen", at: DateTimeOffset.UtcNow);
     }
 
+    /// <summary>
+    /// Compares Vault's own issue times. The watch may see the second lease a poll or two after its Postgres user (Vault
+    /// creates the user, then registers the lease), so it is given a few seconds to catch up: that wait is the
+    /// harness's, not a budget for the system, whose deadline is the first lease's max_ttl.
+    /// </summary>
     [Then("Vault issued the second username for database role {string} before the first lease reached its max_ttl")]
-    public void ThenIssuedBeforeMaxTtl(string role)
+    public async Task ThenIssuedBeforeMaxTtl(string role)
     {
         var watch = vault.Watch(role);
-        var leases = watch.Leases;
-        if (leases.Count < 2)
-        {
-            throw new StepFailedException("expected a second lease for " + role + "\n" + watch.Describe());
-        }
+        var leases = await watch.WaitAsync(w => w.Leases.Count >= 2 ? w.Leases : null,
+            $"the watch to see a second lease of {role} (the notebook already read the second username)", TimeSpan.FromSeconds(10));
 
-        var limit = leases[0].FirstSeen + watch.Role.MaxTtl;
-        if (leases[1].FirstSeen > limit)
+        DateTimeOffset Issued(LeaseHistory lease) => lease.IssueTime ?? lease.FirstSeen;
+        var limit = Issued(leases[0]) + watch.Role.MaxTtl;
+        if (Issued(leases[1]) > limit)
         {
-            throw new StepFailedException($"the second lease appeared {(leases[1].FirstSeen - limit).TotalSeconds:0.0} s after the first one's max_ttl\n" + watch.Describe());
+            throw new StepFailedException($"the second lease was issued {(Issued(leases[1]) - limit).TotalSeconds:0.0} s after the first one's max_ttl\n" + watch.Describe());
         }
     }
 
