@@ -25,7 +25,22 @@ public sealed record StoreContext(
     JsonObject ProviderSpec,
     string Namespace,
     IEsoCluster Cluster,
-    EsoOptions Options);
+    EsoOptions Options)
+{
+    /// <summary>
+    /// The namespace a Secret or ServiceAccount ref resolves in: the ExternalSecret's (or the store's), unless a
+    /// ClusterSecretStore's ref names another one (ESO: only a ClusterSecretStore may).
+    /// Fault eso-cluster-store-ignores-ref-namespace (#5618): for an ExternalSecret (namespace known) the ref's namespace
+    /// is dropped, as in referent auth; the store controller (namespace "") still honours it, so the store stays Ready.
+    /// </summary>
+    public string RefNamespace(JsonNode? reference)
+    {
+        var ignoreRefNamespace = Namespace != "" && Options.Faults.Has(EsoFaults.ClusterStoreIgnoresRefNamespace);
+        return StoreKind == StoreRef.ClusterSecretStoreKind && reference.Str("namespace") is { Length: > 0 } other && !ignoreRefNamespace
+            ? other
+            : Namespace;
+    }
+}
 
 /// <summary>ESO's Provider interface (NewClient); one per provider key under spec.provider.</summary>
 public interface IStoreProvider

@@ -11,12 +11,7 @@ public static class SecretKeyResolver
     {
         var name = selector.Str("name") ?? "";
         var key = selector.Str("key") ?? "";
-        var ns = ctx.Namespace;
-        // ESO: only a ClusterSecretStore may name another namespace in a selector.
-        // Fault eso-cluster-store-ignores-ref-namespace (#5618): for an ExternalSecret (namespace known) the ref's namespace
-        // is dropped, as in referent auth; the store controller (namespace "") still honours it, so the store stays Ready.
-        var ignoreRefNamespace = ctx.Namespace != "" && ctx.Options.Faults.Has(EsoFaults.ClusterStoreIgnoresRefNamespace);
-        if (ctx.StoreKind == StoreRef.ClusterSecretStoreKind && selector.Str("namespace") is { Length: > 0 } other && !ignoreRefNamespace) ns = other;
+        var ns = ctx.RefNamespace(selector);
         var secret = await ctx.Cluster.GetSecretAsync(ns, name, ct);
         if (secret is null)
             throw new ProviderException($"cannot get Kubernetes secret \"{name}\" from namespace \"{ns}\": secrets \"{name}\" not found");

@@ -61,10 +61,7 @@ public static class VaultConnector
         if (k8s["serviceAccountRef"] is JsonObject saRef)
         {
             var name = saRef.Str("name") ?? "";
-            var ns = ctx.Namespace;
-            // Fault eso-cluster-store-ignores-ref-namespace: as in SecretKeyResolver, dropped for an ExternalSecret.
-            var ignoreRefNamespace = ctx.Namespace != "" && ctx.Options.Faults.Has(EsoFaults.ClusterStoreIgnoresRefNamespace);
-            if (ctx.StoreKind == StoreRef.ClusterSecretStoreKind && saRef.Str("namespace") is { Length: > 0 } other && !ignoreRefNamespace) ns = other;
+            var ns = ctx.RefNamespace(saRef);
             try
             {
                 return await ctx.Cluster.CreateServiceAccountTokenAsync(ns, name, saRef.StrList("audiences"), 600, ct);
