@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Conformance.Fixtures.Evidence;
 using Conformance.Fixtures.Jobs;
 using Conformance.Fixtures.Kube;
 using Conformance.Fixtures.Secrets;
@@ -42,12 +43,8 @@ public sealed class LeakSteps(ScenarioWorld world, ScenarioContext scenario)
             return;
         }
 
-        var lines = new List<string>();
-        foreach (var component in diagnostics.Components)
-        {
-            var logged = await diagnostics.LogsAsync(component, world.StartedAt, DateTimeOffset.UtcNow, world.Cancellation);
-            lines.AddRange(logged.Select(l => $"[{component}] {l}"));
-        }
+        var lines = (await diagnostics.AllLogsAsync(world.StartedAt, DateTimeOffset.UtcNow, world.Cancellation))
+            .Select(l => $"[{l.Component}] {l.Line}").ToList();
 
         // A check over an empty log proves nothing: the controllers always log the scenario's reconciles.
         if (lines.Count == 0)

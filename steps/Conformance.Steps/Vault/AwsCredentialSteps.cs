@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Conformance.Fixtures.Evidence;
 using Conformance.Fixtures.Kube;
 using Conformance.Fixtures.Probe;
 using Conformance.Runner;
@@ -191,11 +192,8 @@ public sealed partial class AwsCredentialSteps(ScenarioWorld world, VaultScenari
         sources.Add(($"events in {world.Namespace}", string.Join("\n", events.Select(e => e.ToString()))));
         if (world.World.Diagnostics is { } diagnostics)
         {
-            foreach (var component in diagnostics.Components)
-            {
-                var lines = await diagnostics.LogsAsync(component, world.StartedAt, DateTimeOffset.UtcNow, world.Cancellation);
-                sources.Add(($"the {component} log", string.Join("\n", lines.Select(l => l.Text))));
-            }
+            var logged = (await diagnostics.AllLogsAsync(world.StartedAt, DateTimeOffset.UtcNow, world.Cancellation)).ToLookup(l => l.Component);
+            sources.AddRange(diagnostics.Components.Select(c => ($"the {c} log", string.Join("\n", logged[c].Select(l => l.Line.Text)))));
         }
 
         var fingerprint = TestRun.Ledger.Fingerprint;
