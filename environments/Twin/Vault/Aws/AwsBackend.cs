@@ -150,7 +150,8 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
 
     /// <summary>
     /// path_config_root.go defaultUserNameTemplate, IAM branch (iam_user users and assumed_role session names):
-    /// vault-&lt;display&gt;-&lt;role&gt; (≤42)-&lt;unix&gt;-&lt;random 20&gt;, ≤64, with genUsername's normalizeDisplayName.
+    /// vault-&lt;display&gt;-&lt;role&gt; (≤42)-&lt;unix&gt;-&lt;random 20&gt;, ≤64, with genUsername's normalizeDisplayName
+    /// (reference/vault.md §3.4 names username_template; the template itself was read from upstream source, not the notes).
     /// </summary>
     private static string IamName(string display, string role, DateTimeOffset now) =>
         Truncate($"vault-{Truncate($"{Normalize(display)}-{Normalize(role)}", 42)}-{now.ToUnixTimeSeconds()}-{RandomNumberGenerator.GetString(Alnum, 20)}", 64);
@@ -197,7 +198,8 @@ internal sealed class AwsBackend(VaultCore core) : IBackend
             ["access_key"] = AwsQueryClient.Child(result, "AccessKeyId"),
             ["arn"] = AwsQueryClient.Child(result, "Arn"),
             ["secret_key"] = AwsQueryClient.Child(result, "SecretAccessKey"),
-            // Vault >= 1.16 (vault#23690) returns the token as session_token and, deprecated, as security_token.
+            // Vault >= 1.16 (vault#23690) returns the token as session_token and, deprecated, as security_token
+            // (reference/vault.md §3.4 and §2.2 list session_token only; security_token is from vault#23690).
             ["security_token"] = AwsQueryClient.Child(result, "SessionToken"),
             ["session_token"] = AwsQueryClient.Child(result, "SessionToken"),
             ["ttl"] = (long)ttl.TotalSeconds,

@@ -31,7 +31,7 @@ public static class VaultConnector
                 tokenRef["key"] = "token";
             }
             // Not trimmed: ESO passes the Secret's bytes as they are, and Vault's Go client refuses a token with a trailing
-            // newline before sending anything (vault#7288; PR vault#7624, trimming it, was declined).
+            // newline before sending anything (vault#7288; PR vault#7624, trimming it, was declined; not in reference/eso.md §3b).
             var token = await SecretKeyResolver.ResolveAsync(ctx, tokenRef, ct);
             if (token.Any(char.IsControl))
                 throw new ProviderException("configured Vault token contains non-printable characters and cannot be used");
