@@ -39,8 +39,6 @@ public sealed class FaultedKubeFixture : IAsyncLifetime
 /// <summary>What each API-server, RBAC and garbage-collector fault breaks; the faithful behaviour is in the other TwinKube tests.</summary>
 public sealed class KubeFaultTests(FaultedKubeFixture f) : IClassFixture<FaultedKubeFixture>
 {
-    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-
     static V1Pod Pod(string name, string? serviceAccount = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
@@ -127,32 +125,17 @@ public sealed class KubeFaultTests(FaultedKubeFixture f) : IClassFixture<Faulted
     public async Task Gc_ignores_owner_references_leaves_a_background_dependent_while_foreground_still_works()
     {
         var ns = await f.NewNamespaceAsync();
-        var bg = await OwnerWithDependentAsync(ns, "bg");
-        var fg = await OwnerWithDependentAsync(ns, "fg");
+        var (bg, _) = await TwinKubeFixture.OwnerWithDependentAsync(f.Client, ns, "bg");
+        var (fg, _) = await TwinKubeFixture.OwnerWithDependentAsync(f.Client, ns, "fg");
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("bg", ns);
-        // the collector has one worker: once the later foreground deletion is done, the background one was handled too
+        // the collector has one worker: once the later foreground deletion has removed its dependent, the background
+        // owner (queued first) was handled too
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("fg", ns, body: new V1DeleteOptions { PropagationPolicy = "Foreground" });
-        using var cts = new CancellationTokenSource(Deadline);
-        while ((await f.Client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name=fg", cancellationToken: cts.Token)).Items.Count > 0)
-            await Task.Delay(50, cts.Token);
+        await TwinKubeFixture.WaitSecretGoneAsync(f.Client, ns, "fg-dep");
 
         (await f.Client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: "metadata.name=fg-dep")).Items.Should().BeEmpty();
         var left = await f.Client.CoreV1.ReadNamespacedSecretAsync("bg-dep", ns);
         left.Metadata.OwnerReferences.Should().ContainSingle(r => r.Uid == bg.Metadata.Uid, "nothing collected it");
         fg.Metadata.Uid.Should().NotBe(bg.Metadata.Uid);
-    }
-
-    async Task<V1ConfigMap> OwnerWithDependentAsync(string ns, string name)
-    {
-        var owner = await f.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, ns);
-        await f.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name + "-dep",
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = name, Uid = owner.Metadata.Uid }],
-            },
-        }, ns);
-        return owner;
     }
 }

@@ -53,6 +53,50 @@ public sealed class TwinKubeFixture : IAsyncLifetime
         throw new Xunit.Sdk.XunitException("the call succeeded but was expected to fail");
     }
 
+    static readonly TimeSpan WatchDeadline = TimeSpan.FromSeconds(20);
+
+    /// <summary>Waits, by watch, until <paramref name="done"/> holds; fails with the last event seen.</summary>
+    public static async Task<List<(WatchEventType, T)>> CollectAsync<T>(IAsyncEnumerable<(WatchEventType, T)> stream, Func<List<(WatchEventType, T)>, bool> done)
+    {
+        var seen = new List<(WatchEventType, T)>();
+        using var cts = new CancellationTokenSource(WatchDeadline);
+        try
+        {
+            await foreach (var e in stream.WithCancellation(cts.Token))
+            {
+                seen.Add(e);
+                if (done(seen)) return seen;
+            }
+        }
+        catch (OperationCanceledException) { }
+        throw new Xunit.Sdk.XunitException($"watch ended before the condition held; saw: {string.Join(", ", seen.Select(s => s.Item1))}");
+    }
+
+    /// <summary>A ConfigMap owner and a Secret <c>&lt;name&gt;-dep</c> that names it in ownerReferences.</summary>
+    public static async Task<(V1ConfigMap Owner, V1Secret Dependent)> OwnerWithDependentAsync(Kubernetes client, string ns, string name, bool block = false)
+    {
+        var owner = await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, ns);
+        var dep = await client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name + "-dep",
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = name, Uid = owner.Metadata.Uid, BlockOwnerDeletion = block }],
+            },
+        }, ns);
+        return (owner, dep);
+    }
+
+    /// <summary>Waits, by watch, until the Secret is deleted (at once when it is already gone).</summary>
+    public static async Task WaitSecretGoneAsync(Kubernetes client, string ns, string secret)
+    {
+        using var cts = new CancellationTokenSource(WatchDeadline);
+        var list = await client.CoreV1.ListNamespacedSecretWithHttpMessagesAsync(ns, fieldSelector: $"metadata.name={secret}", cancellationToken: cts.Token);
+        if (list.Body.Items.Count == 0) return;
+        var stream = client.CoreV1.WatchListNamespacedSecretAsync(ns, fieldSelector: $"metadata.name={secret}", resourceVersion: list.Body.Metadata.ResourceVersion, cancellationToken: cts.Token);
+        await CollectAsync(stream, s => s.Any(e => e.Item1 == WatchEventType.Deleted));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client?.Dispose();

@@ -11,23 +11,6 @@ public sealed class WatchAndLifecycleTests(TwinKubeFixture f) : IClassFixture<Tw
 {
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    /// <summary>Waits, by watch, until <paramref name="done"/> holds; fails with the last event seen.</summary>
-    static async Task<List<(WatchEventType, T)>> CollectAsync<T>(IAsyncEnumerable<(WatchEventType, T)> stream, Func<List<(WatchEventType, T)>, bool> done)
-    {
-        var seen = new List<(WatchEventType, T)>();
-        using var cts = new CancellationTokenSource(Deadline);
-        try
-        {
-            await foreach (var e in stream.WithCancellation(cts.Token))
-            {
-                seen.Add(e);
-                if (done(seen)) return seen;
-            }
-        }
-        catch (OperationCanceledException) { }
-        throw new Xunit.Sdk.XunitException($"watch ended before the condition held; saw: {string.Join(", ", seen.Select(s => s.Item1))}");
-    }
-
     [Fact]
     public async Task Watch_reports_added_modified_deleted_and_resumes_from_a_resource_version()
     {
@@ -35,7 +18,7 @@ public sealed class WatchAndLifecycleTests(TwinKubeFixture f) : IClassFixture<Tw
         var created = await f.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "w" } }, ns);
         using var cts = new CancellationTokenSource(Deadline);
         var stream = f.Client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: created.Metadata.ResourceVersion, cancellationToken: cts.Token);
-        var collect = CollectAsync(stream, s => s.Any(e => e.Item1 == WatchEventType.Deleted && e.Item2.Metadata.Name == "w"));
+        var collect = TwinKubeFixture.CollectAsync(stream, s => s.Any(e => e.Item1 == WatchEventType.Deleted && e.Item2.Metadata.Name == "w"));
         await f.Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"k":"v"}}""", V1Patch.PatchType.MergePatch), "w", ns);
         await f.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "w2" } }, ns);
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("w", ns);
@@ -76,40 +59,17 @@ public sealed class WatchAndLifecycleTests(TwinKubeFixture f) : IClassFixture<Tw
         gone.Should().Be(404);
     }
 
-    async Task<(V1ConfigMap Owner, V1Secret Dependent)> OwnerWithDependentAsync(string ns, string name, bool block = false)
-    {
-        var owner = await f.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, ns);
-        var dep = await f.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name + "-dep",
-                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = name, Uid = owner.Metadata.Uid, BlockOwnerDeletion = block }],
-            },
-        }, ns);
-        return (owner, dep);
-    }
-
-    async Task WaitGoneAsync(string ns, string secret)
-    {
-        using var cts = new CancellationTokenSource(Deadline);
-        var list = await f.Client.CoreV1.ListNamespacedSecretWithHttpMessagesAsync(ns, fieldSelector: $"metadata.name={secret}", cancellationToken: cts.Token);
-        if (list.Body.Items.Count == 0) return;
-        var stream = f.Client.CoreV1.WatchListNamespacedSecretAsync(ns, fieldSelector: $"metadata.name={secret}", resourceVersion: list.Body.Metadata.ResourceVersion, cancellationToken: cts.Token);
-        await CollectAsync(stream, s => s.Any(e => e.Item1 == WatchEventType.Deleted));
-    }
-
     [Fact]
     public async Task Garbage_collection_background_foreground_and_orphan()
     {
         var ns = await f.NewNamespaceAsync();
-        await OwnerWithDependentAsync(ns, "bg");
+        await TwinKubeFixture.OwnerWithDependentAsync(f.Client, ns, "bg");
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("bg", ns, body: new V1DeleteOptions { PropagationPolicy = "Background" });
-        await WaitGoneAsync(ns, "bg-dep");
+        await TwinKubeFixture.WaitSecretGoneAsync(f.Client, ns, "bg-dep");
 
-        await OwnerWithDependentAsync(ns, "fg", block: true);
+        await TwinKubeFixture.OwnerWithDependentAsync(f.Client, ns, "fg", block: true);
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("fg", ns, body: new V1DeleteOptions { PropagationPolicy = "Foreground" });
-        await WaitGoneAsync(ns, "fg-dep");
+        await TwinKubeFixture.WaitSecretGoneAsync(f.Client, ns, "fg-dep");
         using (var cts = new CancellationTokenSource(Deadline))
         {
             while (true)
@@ -118,16 +78,16 @@ public sealed class WatchAndLifecycleTests(TwinKubeFixture f) : IClassFixture<Tw
                 if (l.Body.Items.Count == 0) break;
                 l.Body.Items[0].Metadata.Finalizers.Should().Contain("foregroundDeletion");
                 var s = f.Client.CoreV1.WatchListNamespacedConfigMapAsync(ns, fieldSelector: "metadata.name=fg", resourceVersion: l.Body.Metadata.ResourceVersion, cancellationToken: cts.Token);
-                await CollectAsync(s, e => e.Any(x => x.Item1 == WatchEventType.Deleted));
+                await TwinKubeFixture.CollectAsync(s, e => e.Any(x => x.Item1 == WatchEventType.Deleted));
             }
         }
 
-        await OwnerWithDependentAsync(ns, "or");
+        await TwinKubeFixture.OwnerWithDependentAsync(f.Client, ns, "or");
         await f.Client.CoreV1.DeleteNamespacedConfigMapAsync("or", ns, body: new V1DeleteOptions { PropagationPolicy = "Orphan" });
         using (var cts = new CancellationTokenSource(Deadline))
         {
             var s = f.Client.CoreV1.WatchListNamespacedSecretAsync(ns, fieldSelector: "metadata.name=or-dep", cancellationToken: cts.Token);
-            await CollectAsync(s, e => e.Any(x => x.Item2.Metadata.OwnerReferences is null or { Count: 0 }));
+            await TwinKubeFixture.CollectAsync(s, e => e.Any(x => x.Item2.Metadata.OwnerReferences is null or { Count: 0 }));
         }
         (await f.Client.CoreV1.ReadNamespacedSecretAsync("or-dep", ns)).Metadata.OwnerReferences.Should().BeNullOrEmpty();
     }
@@ -149,7 +109,7 @@ public sealed class WatchAndLifecycleTests(TwinKubeFixture f) : IClassFixture<Tw
         if (l.Body.Items.Count > 0)
         {
             var s = f.Client.CoreV1.WatchListNamespaceAsync(fieldSelector: $"metadata.name={ns}", resourceVersion: l.Body.Metadata.ResourceVersion, cancellationToken: cts.Token);
-            await CollectAsync(s, e => e.Any(x => x.Item1 == WatchEventType.Deleted));
+            await TwinKubeFixture.CollectAsync(s, e => e.Any(x => x.Item1 == WatchEventType.Deleted));
         }
         (await f.Client.CoreV1.ListNamespacedSecretAsync(ns)).Items.Should().BeEmpty();
     }
